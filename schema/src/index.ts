@@ -1,0 +1,9 @@
+/** @streamflow/schema: drizzle tables, zod validators, the permission registry. No I/O. */
+export * from './tables/auth.ts';
+export * from './tables/rbac.ts';
+export * from './tables/crm.ts';
+export * from './tables/field-service.ts';
+export * from './tables/finance.ts';
+export * from './tables/infrastructure.ts';
+export * from './permissions.ts';
+export * from './writable.ts';

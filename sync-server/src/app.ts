@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import type { AppEnv, Deps } from './context.ts';
+import { CommonErrors, envelope } from './errors.ts';
+import { errorHandler } from './middleware/error-handler.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { healthRoutes } from './routes/health.ts';
+import { staticAppRoutes } from './routes/static-app.ts';
+
+export type { Deps } from './context.ts';
+
+/**
+ * Builds the whole HTTP app from its dependencies. Only `main.ts` reads the
+ * environment and listens on a port; tests call `app.request()` directly.
+ */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use(requestContext(deps.logger));
+  app.onError(errorHandler(deps.logger));
+
+  app.route('/', healthRoutes(deps));
+
+  if (deps.appDistDir) app.route('/', staticAppRoutes(deps.appDistDir));
+
+  app.notFound((c) => c.json(envelope(CommonErrors.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}.`), 404));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,29 @@
+import type { Principal } from './auth/principal.ts';
+import type { Clock } from './clock.ts';
+import type { Database } from './db/types.ts';
+import type { Env } from './env.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * Everything the app needs from outside, passed to `createApp(deps)`.
+ * Nothing is built at import time; tests pass a migrated PGlite, a fixed
+ * clock and a capturing logger.
+ */
+export interface Deps {
+  db: Database;
+  env: Env;
+  clock: Clock;
+  logger: Logger;
+  /** Absolute path of the built app (`app/dist`); static serving is skipped when absent. */
+  appDistDir?: string;
+}
+
+/** Hono's typed context variables, set by middleware. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    /** Set by the auth middleware when the request has a valid session. */
+    principal: Principal | undefined;
+  };
+}

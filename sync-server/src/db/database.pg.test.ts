@@ -1,0 +1,4 @@
+import { describePg, postgresEngine } from '../testing/db.ts';
+import { databaseSuite } from './database.suite.ts';
+
+describePg('Postgres', () => databaseSuite(postgresEngine));

@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leads, organization } from '@streamflow/schema';
+import type { TestEngine } from '../testing/db.ts';
+import { migrate } from './migrate.ts';
+import { withPlatform, withTenant } from './tenant.ts';
+import type { Database } from './types.ts';
+
+/** Tables with an org_id that are platform-level on purpose (read across tenants by platform routes). */
+const PLATFORM_TABLES_WITH_ORG = ['accountant_tenants', 'jobs'];
+
+const EXPECTED_TABLES = [
+  'user', 'session', 'account', 'verification', 'organization', 'member', 'invitation',
+  'platform_staff', 'accountant_tenants', 'roles', 'role_permissions', 'member_roles',
+  'role_versions', 'elevations', 'companies', 'contacts', 'leads', 'opportunities', 'tasks',
+  'activities', 'work_orders', 'work_order_status_history', 'time_entries', 'quotes',
+  'quote_lines', 'invoices', 'invoice_lines', 'payments', 'idempotency_keys', 'audit_log',
+  'jobs', 'stripe_events', 'tenant_stripe_connect', 'federation_nonces',
+];
+
+/** drizzle wraps the driver's error; the Postgres message is its cause. */
+const RLS_VIOLATION = { cause: { message: expect.stringMatching(/row-level security/) } };
+
+/** Migrations and row-level security, written once and run on PGlite and on Postgres. */
+export function databaseSuite(engine: TestEngine) {
+  describe(`database on ${engine.kind}`, () => {
+    let db: Database;
+    const A = 'org-a';
+    const B = 'org-b';
+    const bLead = crypto.randomUUID();
+
+    beforeAll(async () => {
+      db = await engine.open();
+      await db.orm.insert(organization).values([
+        { id: A, name: 'Tenant A', slug: 'tenant-a' },
+        { id: B, name: 'Tenant B', slug: 'tenant-b' },
+      ]);
+      await db.orm.insert(leads).values([
+        { orgId: A, name: 'A one' },
+        { orgId: A, name: 'A two' },
+        { orgId: A, name: 'A three' },
+        { id: bLead, orgId: B, name: 'B one' },
+        { orgId: B, name: 'B two' },
+      ]);
+    });
+    afterAll(async () => {
+      await db.close();
+    });
+
+    it('has every table of the data model', async () => {
+      const rows = await db.rows<{ table_name: string }>(
+        sql`select table_name from information_schema.tables where table_schema = 'public'`,
+      );
+      expect(rows.map((r) => r.table_name).sort()).toEqual([...EXPECTED_TABLES].sort());
+    });
+
+    it('re-applying migrations changes nothing', async () => {
+      const count = async () =>
+        (await db.rows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`))[0]?.n;
+      const before = await count();
+      await migrate(db);
+      expect(await count()).toBe(before);
+      expect(before).toBeGreaterThanOrEqual(3);
+    });
+
+    it('enables and forces RLS on every tenant table', async () => {
+      const rows = await db.rows<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(sql`
+        select c.relname, c.relrowsecurity, c.relforcerowsecurity
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind = 'r'
+          and exists (select 1 from information_schema.columns col
+                      where col.table_schema = 'public' and col.table_name = c.relname and col.column_name = 'org_id')`);
+      const tenantTables = rows.filter((r) => !PLATFORM_TABLES_WITH_ORG.includes(r.relname));
+      expect(tenantTables.length).toBeGreaterThan(15);
+      for (const r of tenantTables) {
+        expect({ table: r.relname, rls: r.relrowsecurity, force: r.relforcerowsecurity }).toEqual({
+          table: r.relname,
+          rls: true,
+          force: true,
+        });
+      }
+    });
+
+    it('a bare SELECT as the app role sees only the tenant set for the transaction', async () => {
+      const names = await withTenant(db, { orgId: A }, (tx) =>
+        db.rows<{ name: string; org_id: string }>(sql`select name, org_id from leads order by name`, tx),
+      );
+      expect(names.map((r) => r.name)).toEqual(['A one', 'A three', 'A two']);
+      expect(new Set(names.map((r) => r.org_id))).toEqual(new Set([A]));
+    });
+
+    it("an UPDATE or DELETE of another tenant's row changes nothing", async () => {
+      const updated = await withTenant(db, { orgId: A }, (tx) =>
+        db.rows<{ id: string }>(sql`update leads set name = 'hijacked' where id = ${bLead} returning id`, tx),
+      );
+      const deleted = await withTenant(db, { orgId: A }, (tx) =>
+        db.rows<{ id: string }>(sql`delete from leads where org_id = ${B} returning id`, tx),
+      );
+      expect(updated).toEqual([]);
+      expect(deleted).toEqual([]);
+      const [row] = await db.rows<{ name: string }>(sql`select name from leads where id = ${bLead}`);
+      expect(row?.name).toBe('B one');
+      const [{ n } = { n: 0 }] = await db.rows<{ n: number }>(sql`select count(*)::int as n from leads where org_id = ${B}`);
+      expect(n).toBe(2);
+    });
+
+    it('refuses to write a row into another tenant', async () => {
+      await expect(
+        withTenant(db, { orgId: A }, (tx) => tx.insert(leads).values({ orgId: B, name: 'smuggled' })),
+      ).rejects.toMatchObject(RLS_VIOLATION);
+      await expect(
+        withTenant(db, { orgId: A }, (tx) => db.rows(sql`update leads set org_id = ${B} where org_id = ${A}`, tx)),
+      ).rejects.toMatchObject(RLS_VIOLATION);
+    });
+
+    it('sees nothing at all when no tenant is set', async () => {
+      const rows = await db.orm.transaction(async (tx) => {
+        await tx.execute(sql`set local role streamflow_app`);
+        return db.rows(sql`select id from leads`, tx);
+      });
+      expect(rows).toEqual([]);
+    });
+
+    it('stamps updated_at and updated_by on tenant writes', async () => {
+      const [before] = await db.rows<{ updated_at: string }>(sql`select updated_at::text from leads where id = ${bLead}`);
+      await withTenant(db, { orgId: B, userId: 'user-b' }, (tx) =>
+        db.rows(sql`update leads set status = 'contacted' where id = ${bLead}`, tx),
+      );
+      const [after] = await db.rows<{ updated_at: string; updated_by: string }>(
+        sql`select updated_at::text, updated_by from leads where id = ${bLead}`,
+      );
+      expect(after?.updated_by).toBe('user-b');
+      expect(after?.updated_at).not.toBe(before?.updated_at);
+    });
+
+    it('audits every use of the platform path', async () => {
+      const seen = await withPlatform(db, { action: 'test.cross_tenant_count', actorUserId: 'staff-1' }, (tx) =>
+        db.rows<{ n: number }>(sql`select count(*)::int as n from leads`, tx),
+      );
+      expect(seen[0]?.n).toBe(5);
+      const audit = await db.rows<{ action: string; actor_user_id: string }>(
+        sql`select action, actor_user_id from audit_log where action = 'platform.test.cross_tenant_count'`,
+      );
+      expect(audit).toEqual([{ action: 'platform.test.cross_tenant_count', actor_user_id: 'staff-1' }]);
+    });
+  });
+}

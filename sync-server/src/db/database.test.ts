@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../testing/db.ts';
+import { databaseSuite } from './database.suite.ts';
+
+databaseSuite(pgliteEngine);

@@ -1,0 +1,70 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/**
+ * The one error type handlers throw. `onError` (see app.ts) turns it, and
+ * every other error, into the envelope of PROTOCOL.md section 3:
+ * `{ error: { code, message, details } }`.
+ */
+export class AppError extends HTTPException {
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    status: ContentfulStatusCode,
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(status, { message });
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Codes shared by every capability; each capability declares its own beside its routes. */
+export const CommonErrors = {
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  NOT_READY: 'NOT_READY',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+/** The wire shape of every error body. */
+export interface ErrorEnvelope {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+export function envelope(
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): ErrorEnvelope {
+  return { error: { code, message, details } };
+}
+
+/** The envelope code for a bare HTTP status (errors thrown by Hono or middleware). */
+export function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return 'BAD_REQUEST';
+    case 401:
+      return CommonErrors.UNAUTHENTICATED;
+    case 403:
+      return CommonErrors.FORBIDDEN;
+    case 404:
+      return CommonErrors.NOT_FOUND;
+    case 413:
+      return CommonErrors.PAYLOAD_TOO_LARGE;
+    case 422:
+      return CommonErrors.VALIDATION_FAILED;
+    case 429:
+      return CommonErrors.RATE_LIMITED;
+    default:
+      return status >= 500 ? CommonErrors.INTERNAL : 'BAD_REQUEST';
+  }
+}

@@ -1,0 +1,4 @@
+import { describePg, postgresEngine } from '../testing/db.ts';
+import { demoSeedSuite } from './demo.suite.ts';
+
+describePg('Postgres', () => demoSeedSuite(postgresEngine));

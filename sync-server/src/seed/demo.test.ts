@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../testing/db.ts';
+import { demoSeedSuite } from './demo.suite.ts';
+
+demoSeedSuite(pgliteEngine);

@@ -1,0 +1,117 @@
+import { eq } from 'drizzle-orm';
+import { hashPassword } from 'better-auth/crypto';
+import { account, organization, user, type DefaultRoleKey } from '@streamflow/schema';
+import type { Database, Tx } from '../db/types.ts';
+import { writeDemoData, PIPELINE_STAGES, WORK_ORDER_STATUSES, type DemoVolume } from './demo-data.ts';
+import { createRandom } from './random.ts';
+import { addMember, createDefaultRoles } from './tenant-setup.ts';
+
+export const DEMO_PASSWORD = 'streamflow-demo';
+
+interface DemoTenant {
+  slug: string;
+  name: string;
+  industry: string;
+  seed: number;
+  users: { email: string; name: string; role: DefaultRoleKey }[];
+  volume: DemoVolume;
+}
+
+export const DEMO_TENANTS: readonly DemoTenant[] = [
+  {
+    slug: 'acme',
+    name: 'Acme Field Services',
+    industry: 'home_services',
+    seed: 1001,
+    users: [
+      { email: 'owner@acme.test', name: 'Olivia Owner', role: 'owner' },
+      { email: 'manager@acme.test', name: 'Marco Manager', role: 'manager' },
+      { email: 'worker@acme.test', name: 'Wes Worker', role: 'worker' },
+    ],
+    volume: { companies: 25, contactsPerCompany: 2, leads: 80, opportunities: 20, tasks: 25, workOrders: 20, invoices: 12 },
+  },
+  {
+    slug: 'globex',
+    name: 'Globex Plumbing',
+    industry: 'home_services',
+    seed: 2002,
+    users: [{ email: 'owner@globex.test', name: 'Gina Globex', role: 'owner' }],
+    volume: { companies: 10, contactsPerCompany: 2, leads: 30, opportunities: 8, tasks: 10, workOrders: 8, invoices: 5 },
+  },
+];
+
+export interface SeedResult {
+  /** Slugs of tenants created by this run (empty when everything existed). */
+  created: string[];
+  logins: { tenant: string; email: string; role: DefaultRoleKey }[];
+}
+
+async function ensureUser(tx: Tx, email: string, name: string, passwordHash: string): Promise<string> {
+  const existing = await tx.select({ id: user.id }).from(user).where(eq(user.email, email));
+  if (existing[0]) return existing[0].id;
+  const id = crypto.randomUUID();
+  await tx.insert(user).values({ id, email, name, emailVerified: true });
+  await tx.insert(account).values({
+    id: crypto.randomUUID(),
+    accountId: id,
+    providerId: 'credential',
+    userId: id,
+    password: passwordHash,
+  });
+  return id;
+}
+
+/**
+ * Seeds the demo tenants (Acme Field Services, Globex Plumbing) with users
+ * whose password is `streamflow-demo` and realistic data. Idempotent: a
+ * tenant that exists (by slug) is left alone. The caller must never run it
+ * in production (see `shouldSeedDemo`).
+ */
+export async function seedDemo(db: Database, now: Date = new Date()): Promise<SeedResult> {
+  const result: SeedResult = { created: [], logins: [] };
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const tenant of DEMO_TENANTS) {
+    for (const u of tenant.users) result.logins.push({ tenant: tenant.name, email: u.email, role: u.role });
+    await db.orm.transaction(async (tx) => {
+      const exists = await tx.select({ id: organization.id }).from(organization).where(eq(organization.slug, tenant.slug));
+      if (exists[0]) return;
+      const orgId = crypto.randomUUID();
+      await tx.insert(organization).values({
+        id: orgId,
+        name: tenant.name,
+        slug: tenant.slug,
+        industry: tenant.industry,
+        plan: 'pro',
+        settings: {
+          pipelineStages: [...PIPELINE_STAGES],
+          workOrderStatuses: [...WORK_ORDER_STATUSES],
+          demo: true,
+        },
+      });
+      const userIds: Partial<Record<DefaultRoleKey, string>> = {};
+      for (const u of tenant.users) userIds[u.role] = await ensureUser(tx, u.email, u.name, passwordHash);
+      const ownerId = userIds.owner;
+      if (!ownerId) throw new Error(`demo tenant ${tenant.slug} has no owner`);
+      const roleIds = await createDefaultRoles(tx, orgId, ownerId);
+      for (const u of tenant.users) {
+        const id = userIds[u.role];
+        if (id) await addMember(tx, orgId, id, u.role, roleIds);
+      }
+      const people = {
+        ownerId,
+        managerId: userIds.manager ?? ownerId,
+        workerId: userIds.worker ?? userIds.manager ?? ownerId,
+      };
+      await writeDemoData(tx, orgId, people, tenant.volume, createRandom(tenant.seed), now);
+      result.created.push(tenant.slug);
+    });
+  }
+  return result;
+}
+
+/** Lines printed at start-up telling a new user how to sign in. */
+export function formatLogins(result: SeedResult, url: string): string {
+  const lines = [`StreamFlow is running at ${url}`, '', 'Demo sign-ins (password: streamflow-demo):'];
+  for (const l of result.logins) lines.push(`  ${l.email.padEnd(22)} ${l.role.padEnd(8)} ${l.tenant}`);
+  return lines.join('\n');
+}

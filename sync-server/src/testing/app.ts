@@ -1,0 +1,40 @@
+import { parseEnv, type Env } from '../env.ts';
+import { createApp } from '../app.ts';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/types.ts';
+import { createLogger, type Logger } from '../logger.ts';
+
+/** A clock tests can set and move. */
+export function testClock(start = new Date('2026-11-22T09:00:00Z')): Clock & { set(d: Date): void; advance(ms: number): void } {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    set: (d) => {
+      now = d.getTime();
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/** A logger whose lines are kept in `lines` (parsed) instead of printed. */
+export function captureLogger(): Logger & { lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ level: 'debug', sink: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+  return Object.assign(logger, { lines });
+}
+
+/** The test environment: parsed by the real parser, with overrides. */
+export function testEnv(overrides: Record<string, string> = {}): Env {
+  return parseEnv({ NODE_ENV: 'test', ...overrides });
+}
+
+/** Builds the real app on a test database, with a capturing logger and a settable clock. */
+export function buildTestApp(db: Database, opts: { env?: Record<string, string>; appDistDir?: string } = {}) {
+  const clock = testClock();
+  const logger = captureLogger();
+  const env = testEnv(opts.env);
+  const app = createApp({ db, env, clock, logger, appDistDir: opts.appDistDir });
+  return { app, clock, logger, env };
+}
