@@ -26,25 +26,30 @@ const isoTime = z.iso.datetime({ offset: true });
 const isoDate = z.iso.date();
 const name = z.string().trim().min(1).max(300);
 
+/** A table's write validators: `insert` for whole new rows, `update` for changed fields. */
+export interface TableValidators {
+  insert: z.ZodObject;
+  update: z.ZodObject;
+}
+
 /**
  * Builds the insert validator of a table from its drizzle definition, less
  * the server-owned columns, with field refinements shared by server and app.
  * The update validator is the same with every field optional and no `id`.
+ * Keys are drizzle property names (camelCase).
  */
-function validators<T extends PgTable, R extends Record<string, z.ZodType>>(
-  table: T,
-  refine: R,
-) {
-  const insert = createInsertSchema(table, refine as never)
-    .omit(serverOwned as never)
-    .strict();
-  const update = insert.omit({ id: true } as never).partial().strict();
+function validators(table: PgTable, refine: Record<string, z.ZodType>): TableValidators {
+  // drizzle-zod's inferred types are too deep for tsc across 13 tables; the
+  // runtime schema is what matters here, typed as a plain object schema.
+  const generated = createInsertSchema(table as never, refine as never) as unknown as z.ZodObject;
+  const insert = generated.omit(serverOwned).strict();
+  const update = insert.omit({ id: true }).partial().strict();
   return { insert, update };
 }
 
 /** Columns used to stamp timestamps in refinements. */
 const timestamps = <K extends string>(...keys: K[]) =>
-  Object.fromEntries(keys.map((k) => [k, isoTime.nullish()])) as Record<K, z.ZodType>;
+  Object.fromEntries(keys.map((k) => [k, isoTime.nullish()])) as unknown as Record<K, z.ZodType>;
 
 export const WRITABLE_TABLES = {
   companies: {
@@ -164,9 +169,7 @@ export const WRITABLE_TABLES = {
     table: PgTable;
     policy: MergePolicy;
     permission: PermissionTable;
-    insert: z.ZodType;
-    update: z.ZodType;
-  }
+  } & TableValidators
 >;
 
 export type WritableTableName = keyof typeof WRITABLE_TABLES;

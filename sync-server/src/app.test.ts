@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { Database } from './db/types.ts';
 import { createTestPglite } from './testing/db.ts';
 import { buildTestApp } from './testing/app.ts';

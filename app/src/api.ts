@@ -1,0 +1,43 @@
+import { config } from './config.ts';
+
+/** The error envelope every server route answers with (PROTOCOL.md section 3). */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** JSON request to sync-server with the session cookie; throws ApiError with the envelope's message. */
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(`${config.apiBase}${path}`, {
+    credentials: 'include',
+    ...init,
+    headers: { 'content-type': 'application/json', ...init.headers },
+  });
+  const text = await res.text();
+  const body: unknown = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const env = body as Partial<ApiErrorBody> | null;
+    throw new ApiError(res.status, env?.error?.code ?? 'HTTP_ERROR', env?.error?.message ?? `Request failed (${res.status}).`);
+  }
+  return body as T;
+}
+
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  orgId: string | null;
+  tenantId: string | null;
+  space: 'client' | 'provider' | 'dev' | 'accounting';
+  roles: string[];
+  perms: string[];
+}

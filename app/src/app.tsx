@@ -1,0 +1,71 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, type Me } from './api.ts';
+import { SignIn } from './sign-in.tsx';
+
+type State = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; me: Me } | { kind: 'error'; message: string };
+
+/** Where a signed-in user belongs (PRODUCT.md 1). */
+export function homePath(me: Me): string {
+  return me.tenantId ? `/tenant/${me.tenantId}/${me.space}/dashboard` : `/${me.space}/dashboard`;
+}
+
+/**
+ * The app shell: asks the server who is signed in, shows sign-in otherwise,
+ * and lands the user on their space's dashboard.
+ */
+export function App() {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+
+  const load = useCallback(async () => {
+    try {
+      const me = await api<Me>('/api/me');
+      if (window.location.pathname !== homePath(me) && !window.location.pathname.startsWith(`/tenant/`)) {
+        window.history.replaceState(null, '', homePath(me));
+      }
+      setState({ kind: 'signed-in', me });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setState({ kind: 'signed-out' });
+      else setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const signOut = async () => {
+    await api('/api/auth/sign-out', { method: 'POST', body: '{}' });
+    window.history.replaceState(null, '', '/');
+    setState({ kind: 'signed-out' });
+  };
+
+  switch (state.kind) {
+    case 'loading':
+      return <main className="center" aria-busy="true">Loading StreamFlow…</main>;
+    case 'signed-out':
+      return <SignIn onSignedIn={() => void load()} />;
+    case 'error':
+      return (
+        <main className="center" role="alert">
+          <p>StreamFlow could not reach its server: {state.message}</p>
+          <button type="button" onClick={() => void load()}>Try again</button>
+        </main>
+      );
+    case 'signed-in':
+      return (
+        <main className="shell">
+          <header className="topbar">
+            <strong>StreamFlow</strong>
+            <span className="space">{state.me.space}</span>
+            <span className="grow" />
+            <span>{state.me.email}</span>
+            <button type="button" onClick={() => void signOut()}>Sign out</button>
+          </header>
+          <section className="card">
+            <h1>Welcome, {state.me.name}</h1>
+            <p>Roles: {state.me.roles.join(', ') || 'none'}</p>
+          </section>
+        </main>
+      );
+  }
+}

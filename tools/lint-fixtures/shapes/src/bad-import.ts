@@ -1,0 +1,4 @@
+// shapes may only import @streamflow/schema.
+import * as server from '@streamflow/sync-server';
+
+export const leaked = server;
