@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { authRoutes } from './auth/routes.ts';
+import { sessionMiddleware } from './auth/session-middleware.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { CommonErrors, envelope } from './errors.ts';
 import { errorHandler } from './middleware/error-handler.ts';
@@ -16,8 +18,10 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use(requestContext(deps.logger));
   app.onError(errorHandler(deps.logger));
+  app.use(sessionMiddleware(deps));
 
   app.route('/', healthRoutes(deps));
+  app.route('/', authRoutes(deps.auth));
 
   if (deps.appDistDir) app.route('/', staticAppRoutes(deps.appDistDir));
 

@@ -1,8 +1,10 @@
+import type { Auth } from './auth/better-auth.ts';
 import type { Principal } from './auth/principal.ts';
 import type { Clock } from './clock.ts';
 import type { Database } from './db/types.ts';
 import type { Env } from './env.ts';
 import type { Logger } from './logger.ts';
+import type { Mailer } from './mailer/mailer.ts';
 
 /**
  * Everything the app needs from outside, passed to `createApp(deps)`.
@@ -14,6 +16,9 @@ export interface Deps {
   env: Env;
   clock: Clock;
   logger: Logger;
+  /** better-auth, built by `createAuth` on the same database. */
+  auth: Auth;
+  mailer: Mailer;
   /** Absolute path of the built app (`app/dist`); static serving is skipped when absent. */
   appDistDir?: string;
 }

@@ -3,6 +3,8 @@ import { createApp } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/types.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { createAuth } from '../auth/better-auth.ts';
+import { capturingMailer } from '../mailer/mailer.ts';
 
 /** A clock tests can set and move. */
 export function testClock(start = new Date('2026-11-22T09:00:00Z')): Clock & { set(d: Date): void; advance(ms: number): void } {
@@ -35,6 +37,8 @@ export function buildTestApp(db: Database, opts: { env?: Record<string, string>;
   const clock = testClock();
   const logger = captureLogger();
   const env = testEnv(opts.env);
-  const app = createApp({ db, env, clock, logger, appDistDir: opts.appDistDir });
-  return { app, clock, logger, env };
+  const mailer = capturingMailer();
+  const auth = createAuth({ db, env, logger, mailer });
+  const app = createApp({ db, env, clock, logger, auth, mailer, appDistDir: opts.appDistDir });
+  return { app, clock, logger, env, mailer, auth };
 }

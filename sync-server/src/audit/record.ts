@@ -1,0 +1,31 @@
+import { sql } from 'drizzle-orm';
+import type { Database, Executor } from '../db/types.ts';
+
+/** One audit record (PRODUCT.md 10): who, tenant, space, action, target, outcome, request id, details. */
+export interface AuditEntry {
+  action: string;
+  outcome: 'allowed' | 'denied' | 'succeeded' | 'failed';
+  actorUserId?: string | null;
+  orgId?: string | null;
+  space?: string | null;
+  targetTable?: string | null;
+  targetId?: string | null;
+  requestId?: string | null;
+  details?: Record<string, unknown>;
+  at?: Date;
+}
+
+/**
+ * Writes an audit record. Pass the request's transaction when there is one so
+ * the record commits (or rolls back) with the work it describes; inside a
+ * tenant transaction the record must carry that tenant (RLS checks it).
+ */
+export async function recordAudit(db: Database, entry: AuditEntry, ex?: Executor): Promise<void> {
+  await db.rows(
+    sql`insert into audit_log (at, request_id, actor_user_id, org_id, space, action, target_table, target_id, outcome, details)
+        values (${(entry.at ?? new Date()).toISOString()}::timestamptz, ${entry.requestId ?? null}, ${entry.actorUserId ?? null},
+                ${entry.orgId ?? null}, ${entry.space ?? null}, ${entry.action}, ${entry.targetTable ?? null},
+                ${entry.targetId ?? null}, ${entry.outcome}, ${JSON.stringify(entry.details ?? {})}::jsonb)`,
+    ex,
+  );
+}

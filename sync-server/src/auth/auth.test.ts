@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/types.ts';
+import { seedDemo } from '../seed/demo.ts';
+import { buildTestApp } from '../testing/app.ts';
+import { signIn, TEST_ORIGIN } from '../testing/auth.ts';
+import { createTestPglite } from '../testing/db.ts';
+
+interface Me {
+  id: string;
+  email: string;
+  orgId: string | null;
+  tenantId: string | null;
+  space: string;
+  roles: string[];
+  perms: string[];
+}
+
+describe('auth and /api/me', () => {
+  let db: Database;
+  let t: ReturnType<typeof buildTestApp>;
+  let acmeId: string;
+  beforeAll(async () => {
+    db = await createTestPglite();
+    await seedDemo(db);
+    t = buildTestApp(db);
+    acmeId = (await db.rows<{ id: string }>(sql`select id from organization where slug = 'acme'`))[0]?.id ?? '';
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  const me = async (headers: Record<string, string>) => t.app.request('/api/me', { headers });
+
+  it('answers 401 in the envelope without a session', async () => {
+    const res = await t.app.request('/api/me');
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('signs the owner in to their only tenant with every permission', async () => {
+    const owner = await signIn(t.app, 'owner@acme.test');
+    const res = await me(owner.headers);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Me;
+    expect(body).toMatchObject({ email: 'owner@acme.test', orgId: acmeId, tenantId: acmeId, space: 'client', roles: ['owner'] });
+    expect(body.perms).toContain('roles.manage');
+    expect(body.perms).toContain('leads.update');
+  });
+
+  it('gives the worker only the worker permissions', async () => {
+    const worker = await signIn(t.app, 'worker@acme.test');
+    const body = (await (await me(worker.headers)).json()) as Me;
+    expect(body.roles).toEqual(['worker']);
+    expect(body.perms).not.toContain('leads.read');
+    expect(body.perms).toContain('work_orders.update');
+  });
+
+  it('accepts the same session as a bearer token', async () => {
+    const owner = await signIn(t.app, 'owner@globex.test');
+    expect(owner.token).not.toBe('');
+    const body = (await (await me({ authorization: `Bearer ${owner.token}` })).json()) as Me;
+    expect(body.email).toBe('owner@globex.test');
+    expect(body.orgId).not.toBe(acmeId);
+  });
+
+  it('refuses a wrong password and ends the session on sign-out', async () => {
+    const bad = await t.app.request('/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_ORIGIN },
+      body: JSON.stringify({ email: 'owner@acme.test', password: 'wrong-password' }),
+    });
+    expect(bad.status).toBe(401);
+    const s = await signIn(t.app, 'manager@acme.test');
+    expect((await me(s.headers)).status).toBe(200);
+    const out = await t.app.request('/api/auth/sign-out', { method: 'POST', headers: { ...s.headers, 'content-type': 'application/json' }, body: '{}' });
+    expect(out.status).toBe(200);
+    expect((await me(s.headers)).status).toBe(401);
+  });
+
+  it('puts platform staff in their own space with no tenant', async () => {
+    const [u] = await db.rows<{ id: string }>(sql`select id from "user" where email = 'manager@acme.test'`);
+    await db.rows(sql`insert into platform_staff (user_id, space) values (${u?.id ?? ''}, 'dev')`);
+    try {
+      const s = await signIn(t.app, 'manager@acme.test');
+      const body = (await (await me(s.headers)).json()) as Me;
+      expect(body).toMatchObject({ space: 'dev', orgId: null, roles: ['dev'], perms: [] });
+    } finally {
+      await db.rows(sql`delete from platform_staff where user_id = ${u?.id ?? ''}`);
+    }
+  });
+
+  it('resets a password through the emailed link', async () => {
+    const ask = await t.app.request('/api/auth/request-password-reset', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_ORIGIN },
+      body: JSON.stringify({ email: 'owner@globex.test', redirectTo: '/reset-password' }),
+    });
+    expect(ask.status).toBe(200);
+    const mail = t.mailer.sent.find((m) => m.to === 'owner@globex.test');
+    expect(mail?.subject).toMatch(/Reset your StreamFlow password/);
+    const token = /reset-password\/([A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1];
+    expect(token).toBeTruthy();
+    const reset = await t.app.request('/api/auth/reset-password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_ORIGIN },
+      body: JSON.stringify({ newPassword: 'a-brand-new-password', token }),
+    });
+    expect(reset.status).toBe(200);
+    await expect(signIn(t.app, 'owner@globex.test')).rejects.toThrow(/401/);
+    const again = await signIn(t.app, 'owner@globex.test', 'a-brand-new-password');
+    expect((await me(again.headers)).status).toBe(200);
+  });
+});
