@@ -7,6 +7,7 @@ import { errorHandler } from './middleware/error-handler.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { healthRoutes } from './routes/health.ts';
 import { staticAppRoutes } from './routes/static-app.ts';
+import { writeRoutes } from './write/route.ts';
 
 export type { Deps } from './context.ts';
 
@@ -22,6 +23,7 @@ export function createApp(deps: Deps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps.auth));
+  app.route('/', writeRoutes(deps));
 
   if (deps.appDistDir) app.route('/', staticAppRoutes(deps.appDistDir));
 

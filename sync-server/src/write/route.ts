@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requireTenant, tenantPrincipalOf } from '../auth/guards.ts';
+import type { AppEnv, Deps } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { applyWriteBatch, bodyHash } from './batch.ts';
+import { WriteErrors } from './errors.ts';
+import { MAX_MUTATIONS, batchSchema } from './types.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** POST /api/write (PROTOCOL.md 2): the only way local changes reach the server. */
+export function writeRoutes(deps: Deps) {
+  return new Hono<AppEnv>().post(
+    '/api/write',
+    requireTenant(deps),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, WriteErrors.BATCH_TOO_LARGE, `A batch may be at most ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+    async (c) => {
+      const key = c.req.header('idempotency-key');
+      if (!key || !UUID.test(key)) {
+        throw new AppError(400, WriteErrors.IDEMPOTENCY_KEY_REQUIRED, 'Send an Idempotency-Key header holding a uuid.');
+      }
+      const raw = await c.req.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        throw new AppError(400, WriteErrors.INVALID_JSON, 'The body is not valid JSON.');
+      }
+      const count = (json as { mutations?: unknown } | null)?.mutations;
+      if (Array.isArray(count) && count.length > MAX_MUTATIONS) {
+        throw new AppError(413, WriteErrors.BATCH_TOO_LARGE, `A batch may hold at most ${MAX_MUTATIONS} mutations.`);
+      }
+      const parsed = batchSchema.safeParse(json);
+      if (!parsed.success) {
+        throw new AppError(422, WriteErrors.INVALID_BATCH, 'The batch is not well formed.', { issues: parsed.error.issues });
+      }
+      const answer = await applyWriteBatch(
+        { db: deps.db, clock: deps.clock, maxClockSkewMs: deps.env.WRITE_MAX_CLOCK_SKEW_MS },
+        tenantPrincipalOf(c),
+        key.toLowerCase(),
+        parsed.data,
+        bodyHash(raw),
+        c.get('requestId'),
+      );
+      return c.json(answer.body, answer.status);
+    },
+  );
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { TenantPrincipal } from '../auth/principal.ts';
+import type { Clock } from '../clock.ts';
+import type { Database, Tx } from '../db/types.ts';
+
+export const MAX_MUTATIONS = 500;
+
+const json = z.record(z.string(), z.unknown());
+
+/** One mutation as the client sends it (PROTOCOL.md 2). The table is checked per mutation. */
+export const mutationSchema = z.object({
+  id: z.uuid(),
+  table: z.string().min(1).max(64),
+  op: z.enum(['insert', 'update', 'delete']),
+  pk: z.object({ id: z.uuid() }),
+  values: json.default({}),
+  base: json.default({}),
+  hlc: z.string().max(200).optional(),
+});
+export type Mutation = z.infer<typeof mutationSchema>;
+
+export const batchSchema = z.object({
+  clientId: z.string().max(100).optional(),
+  mutations: z.array(mutationSchema).min(1).max(MAX_MUTATIONS),
+});
+export type Batch = z.infer<typeof batchSchema>;
+
+export interface FieldConflict {
+  field: string;
+  base: unknown;
+  mine: unknown;
+  theirs: unknown;
+}
+
+export type MutationOutcome =
+  | { status: 'applied'; superseded?: true; clamped?: { from: string; to: string } }
+  | { status: 'conflict'; code: 'CONFLICT'; row: Record<string, unknown> | null; conflicts: FieldConflict[] }
+  | { status: 'rejected'; code: 'FORBIDDEN' | 'NOT_FOUND' | 'INVALID'; message: string; issues?: unknown };
+
+export type MutationResult =
+  | ({ id: string } & MutationOutcome)
+  | { id: string; status: 'duplicate'; original: MutationOutcome };
+
+export interface WriteResponse {
+  txid: string;
+  results: MutationResult[];
+}
+
+/** What applying one mutation needs. */
+export interface ApplyContext {
+  db: Database;
+  tx: Tx;
+  principal: TenantPrincipal;
+  clock: Clock;
+  maxClockSkewMs: number;
+  /** The tenant's allowed work-order transitions: status → next statuses. */
+  transitions: Record<string, string[]>;
+}

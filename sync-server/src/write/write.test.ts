@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../testing/db.ts';
+import { writeSuite } from './write.suite.ts';
+
+writeSuite(pgliteEngine);
