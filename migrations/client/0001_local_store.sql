@@ -103,7 +103,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION "companies_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."name" IS DISTINCT FROM OLD."name" THEN changed := array_append(changed, 'name'); END IF;
   IF NEW."domain" IS DISTINCT FROM OLD."domain" THEN changed := array_append(changed, 'domain'); END IF;
@@ -114,16 +114,17 @@ BEGIN
   IF NEW."owner_id" IS DISTINCT FROM OLD."owner_id" THEN changed := array_append(changed, 'owner_id'); END IF;
   IF NEW."custom" IS DISTINCT FROM OLD."custom" THEN changed := array_append(changed, 'custom'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "companies_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "companies_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "name", "domain", "email", "phone", "address", "industry", "owner_id", "custom", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."name", NEW."domain", NEW."email", NEW."phone", NEW."address", NEW."industry", NEW."owner_id", NEW."custom", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "name" = NEW."name", "domain" = NEW."domain", "email" = NEW."email", "phone" = NEW."phone", "address" = NEW."address", "industry" = NEW."industry", "owner_id" = NEW."owner_id", "custom" = NEW."custom",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("companies_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'name', NEW."name", 'domain', NEW."domain", 'email', NEW."email", 'phone', NEW."phone", 'address', NEW."address", 'industry', NEW."industry", 'owner_id', NEW."owner_id", 'custom', NEW."custom")) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'companies', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'name', OLD."name", 'domain', OLD."domain", 'email', OLD."email", 'phone', OLD."phone", 'address', OLD."address", 'industry', OLD."industry", 'owner_id', OLD."owner_id", 'custom', OLD."custom")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -152,7 +153,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'companies');
     RETURN OLD;
   END IF;
-  DELETE FROM "companies_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "companies_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'companies')));
   RETURN NEW;
 END $$;
 
@@ -236,7 +241,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION "contacts_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."company_id" IS DISTINCT FROM OLD."company_id" THEN changed := array_append(changed, 'company_id'); END IF;
   IF NEW."first_name" IS DISTINCT FROM OLD."first_name" THEN changed := array_append(changed, 'first_name'); END IF;
@@ -247,16 +252,17 @@ BEGIN
   IF NEW."owner_id" IS DISTINCT FROM OLD."owner_id" THEN changed := array_append(changed, 'owner_id'); END IF;
   IF NEW."custom" IS DISTINCT FROM OLD."custom" THEN changed := array_append(changed, 'custom'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "contacts_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "contacts_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "company_id", "first_name", "last_name", "email", "phone", "title", "owner_id", "custom", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."company_id", NEW."first_name", NEW."last_name", NEW."email", NEW."phone", NEW."title", NEW."owner_id", NEW."custom", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "company_id" = NEW."company_id", "first_name" = NEW."first_name", "last_name" = NEW."last_name", "email" = NEW."email", "phone" = NEW."phone", "title" = NEW."title", "owner_id" = NEW."owner_id", "custom" = NEW."custom",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("contacts_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'company_id', NEW."company_id", 'first_name', NEW."first_name", 'last_name', NEW."last_name", 'email', NEW."email", 'phone', NEW."phone", 'title', NEW."title", 'owner_id', NEW."owner_id", 'custom', NEW."custom")) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'contacts', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'company_id', OLD."company_id", 'first_name', OLD."first_name", 'last_name', OLD."last_name", 'email', OLD."email", 'phone', OLD."phone", 'title', OLD."title", 'owner_id', OLD."owner_id", 'custom', OLD."custom")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -285,7 +291,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'contacts');
     RETURN OLD;
   END IF;
-  DELETE FROM "contacts_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "contacts_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'contacts')));
   RETURN NEW;
 END $$;
 
@@ -376,12 +386,12 @@ BEGIN
   INSERT INTO "leads_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "name", "company_name", "email", "phone", "source", "status", "score", "value", "assignee_id", "notes", "converted_opportunity_id", "custom", "changed_columns", "is_new", "local_write_id")
     VALUES (v_id, NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."name", NEW."company_name", NEW."email", NEW."phone", NEW."source", NEW."status", NEW."score", NEW."value", NEW."assignee_id", NEW."notes", NEW."converted_opportunity_id", NEW."custom", ARRAY['name', 'company_name', 'email', 'phone', 'source', 'status', 'score', 'value', 'assignee_id', 'notes', 'converted_opportunity_id', 'custom']::text[], true, mid);
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
-    VALUES (mid, 'leads', 'insert', v_id, jsonb_strip_nulls(jsonb_build_object('id', NEW."id", 'name', NEW."name", 'company_name', NEW."company_name", 'email', NEW."email", 'phone', NEW."phone", 'source', NEW."source", 'status', NEW."status", 'score', NEW."score", 'value', NEW."value", 'assignee_id', NEW."assignee_id", 'notes', NEW."notes", 'converted_opportunity_id', NEW."converted_opportunity_id", 'custom', NEW."custom")) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
+    VALUES (mid, 'leads', 'insert', v_id, jsonb_strip_nulls(jsonb_build_object('id', NEW."id", 'name', NEW."name", 'company_name', NEW."company_name", 'email', NEW."email", 'phone', NEW."phone", 'source', NEW."source", 'status', NEW."status", 'score', NEW."score", 'value', NEW."value"::text, 'assignee_id', NEW."assignee_id", 'notes', NEW."notes", 'converted_opportunity_id', NEW."converted_opportunity_id", 'custom', NEW."custom")) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
   RETURN NEW;
 END $$;
 
 CREATE OR REPLACE FUNCTION "leads_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."name" IS DISTINCT FROM OLD."name" THEN changed := array_append(changed, 'name'); END IF;
   IF NEW."company_name" IS DISTINCT FROM OLD."company_name" THEN changed := array_append(changed, 'company_name'); END IF;
@@ -396,16 +406,17 @@ BEGIN
   IF NEW."converted_opportunity_id" IS DISTINCT FROM OLD."converted_opportunity_id" THEN changed := array_append(changed, 'converted_opportunity_id'); END IF;
   IF NEW."custom" IS DISTINCT FROM OLD."custom" THEN changed := array_append(changed, 'custom'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "leads_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "leads_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "name", "company_name", "email", "phone", "source", "status", "score", "value", "assignee_id", "notes", "converted_opportunity_id", "custom", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."name", NEW."company_name", NEW."email", NEW."phone", NEW."source", NEW."status", NEW."score", NEW."value", NEW."assignee_id", NEW."notes", NEW."converted_opportunity_id", NEW."custom", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "name" = NEW."name", "company_name" = NEW."company_name", "email" = NEW."email", "phone" = NEW."phone", "source" = NEW."source", "status" = NEW."status", "score" = NEW."score", "value" = NEW."value", "assignee_id" = NEW."assignee_id", "notes" = NEW."notes", "converted_opportunity_id" = NEW."converted_opportunity_id", "custom" = NEW."custom",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("leads_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'name', NEW."name", 'company_name', NEW."company_name", 'email', NEW."email", 'phone', NEW."phone", 'source', NEW."source", 'status', NEW."status", 'score', NEW."score", 'value', NEW."value"::text, 'assignee_id', NEW."assignee_id", 'notes', NEW."notes", 'converted_opportunity_id', NEW."converted_opportunity_id", 'custom', NEW."custom")) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'leads', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'name', OLD."name", 'company_name', OLD."company_name", 'email', OLD."email", 'phone', OLD."phone", 'source', OLD."source", 'status', OLD."status", 'score', OLD."score", 'value', OLD."value"::text, 'assignee_id', OLD."assignee_id", 'notes', OLD."notes", 'converted_opportunity_id', OLD."converted_opportunity_id", 'custom', OLD."custom")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -434,7 +445,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'leads');
     RETURN OLD;
   END IF;
-  DELETE FROM "leads_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "leads_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'leads')));
   RETURN NEW;
 END $$;
 
@@ -522,12 +537,12 @@ BEGIN
   INSERT INTO "opportunities_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "name", "company_id", "contact_id", "lead_id", "stage", "amount", "currency", "probability", "expected_close_date", "owner_id", "closed_at", "changed_columns", "is_new", "local_write_id")
     VALUES (v_id, NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."name", NEW."company_id", NEW."contact_id", NEW."lead_id", NEW."stage", NEW."amount", NEW."currency", NEW."probability", NEW."expected_close_date", NEW."owner_id", NEW."closed_at", ARRAY['name', 'company_id', 'contact_id', 'lead_id', 'stage', 'amount', 'currency', 'probability', 'expected_close_date', 'owner_id', 'closed_at']::text[], true, mid);
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
-    VALUES (mid, 'opportunities', 'insert', v_id, jsonb_strip_nulls(jsonb_build_object('id', NEW."id", 'name', NEW."name", 'company_id', NEW."company_id", 'contact_id', NEW."contact_id", 'lead_id', NEW."lead_id", 'stage', NEW."stage", 'amount', NEW."amount", 'currency', NEW."currency", 'probability', NEW."probability", 'expected_close_date', NEW."expected_close_date", 'owner_id', NEW."owner_id", 'closed_at', NEW."closed_at")) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
+    VALUES (mid, 'opportunities', 'insert', v_id, jsonb_strip_nulls(jsonb_build_object('id', NEW."id", 'name', NEW."name", 'company_id', NEW."company_id", 'contact_id', NEW."contact_id", 'lead_id', NEW."lead_id", 'stage', NEW."stage", 'amount', NEW."amount"::text, 'currency', NEW."currency", 'probability', NEW."probability", 'expected_close_date', NEW."expected_close_date", 'owner_id', NEW."owner_id", 'closed_at', NEW."closed_at")) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
   RETURN NEW;
 END $$;
 
 CREATE OR REPLACE FUNCTION "opportunities_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."name" IS DISTINCT FROM OLD."name" THEN changed := array_append(changed, 'name'); END IF;
   IF NEW."company_id" IS DISTINCT FROM OLD."company_id" THEN changed := array_append(changed, 'company_id'); END IF;
@@ -541,16 +556,17 @@ BEGIN
   IF NEW."owner_id" IS DISTINCT FROM OLD."owner_id" THEN changed := array_append(changed, 'owner_id'); END IF;
   IF NEW."closed_at" IS DISTINCT FROM OLD."closed_at" THEN changed := array_append(changed, 'closed_at'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "opportunities_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "opportunities_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "name", "company_id", "contact_id", "lead_id", "stage", "amount", "currency", "probability", "expected_close_date", "owner_id", "closed_at", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."name", NEW."company_id", NEW."contact_id", NEW."lead_id", NEW."stage", NEW."amount", NEW."currency", NEW."probability", NEW."expected_close_date", NEW."owner_id", NEW."closed_at", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "name" = NEW."name", "company_id" = NEW."company_id", "contact_id" = NEW."contact_id", "lead_id" = NEW."lead_id", "stage" = NEW."stage", "amount" = NEW."amount", "currency" = NEW."currency", "probability" = NEW."probability", "expected_close_date" = NEW."expected_close_date", "owner_id" = NEW."owner_id", "closed_at" = NEW."closed_at",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("opportunities_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'name', NEW."name", 'company_id', NEW."company_id", 'contact_id', NEW."contact_id", 'lead_id', NEW."lead_id", 'stage', NEW."stage", 'amount', NEW."amount"::text, 'currency', NEW."currency", 'probability', NEW."probability", 'expected_close_date', NEW."expected_close_date", 'owner_id', NEW."owner_id", 'closed_at', NEW."closed_at")) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'opportunities', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'name', OLD."name", 'company_id', OLD."company_id", 'contact_id', OLD."contact_id", 'lead_id', OLD."lead_id", 'stage', OLD."stage", 'amount', OLD."amount"::text, 'currency', OLD."currency", 'probability', OLD."probability", 'expected_close_date', OLD."expected_close_date", 'owner_id', OLD."owner_id", 'closed_at', OLD."closed_at")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -579,7 +595,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'opportunities');
     RETURN OLD;
   END IF;
-  DELETE FROM "opportunities_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "opportunities_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'opportunities')));
   RETURN NEW;
 END $$;
 
@@ -666,7 +686,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION "tasks_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."title" IS DISTINCT FROM OLD."title" THEN changed := array_append(changed, 'title'); END IF;
   IF NEW."description" IS DISTINCT FROM OLD."description" THEN changed := array_append(changed, 'description'); END IF;
@@ -678,16 +698,17 @@ BEGIN
   IF NEW."related_table" IS DISTINCT FROM OLD."related_table" THEN changed := array_append(changed, 'related_table'); END IF;
   IF NEW."related_id" IS DISTINCT FROM OLD."related_id" THEN changed := array_append(changed, 'related_id'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "tasks_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "tasks_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "title", "description", "status", "priority", "due_at", "completed_at", "assignee_id", "related_table", "related_id", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."title", NEW."description", NEW."status", NEW."priority", NEW."due_at", NEW."completed_at", NEW."assignee_id", NEW."related_table", NEW."related_id", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "title" = NEW."title", "description" = NEW."description", "status" = NEW."status", "priority" = NEW."priority", "due_at" = NEW."due_at", "completed_at" = NEW."completed_at", "assignee_id" = NEW."assignee_id", "related_table" = NEW."related_table", "related_id" = NEW."related_id",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("tasks_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'title', NEW."title", 'description', NEW."description", 'status', NEW."status", 'priority', NEW."priority", 'due_at', NEW."due_at", 'completed_at', NEW."completed_at", 'assignee_id', NEW."assignee_id", 'related_table', NEW."related_table", 'related_id', NEW."related_id")) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'tasks', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'title', OLD."title", 'description', OLD."description", 'status', OLD."status", 'priority', OLD."priority", 'due_at', OLD."due_at", 'completed_at', OLD."completed_at", 'assignee_id', OLD."assignee_id", 'related_table', OLD."related_table", 'related_id', OLD."related_id")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -716,7 +737,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'tasks');
     RETURN OLD;
   END IF;
-  DELETE FROM "tasks_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "tasks_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'tasks')));
   RETURN NEW;
 END $$;
 
@@ -797,7 +822,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION "activities_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."kind" IS DISTINCT FROM OLD."kind" THEN changed := array_append(changed, 'kind'); END IF;
   IF NEW."subject" IS DISTINCT FROM OLD."subject" THEN changed := array_append(changed, 'subject'); END IF;
@@ -807,16 +832,17 @@ BEGIN
   IF NEW."related_table" IS DISTINCT FROM OLD."related_table" THEN changed := array_append(changed, 'related_table'); END IF;
   IF NEW."related_id" IS DISTINCT FROM OLD."related_id" THEN changed := array_append(changed, 'related_id'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "activities_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "activities_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "kind", "subject", "body", "occurred_at", "actor_id", "related_table", "related_id", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."kind", NEW."subject", NEW."body", NEW."occurred_at", NEW."actor_id", NEW."related_table", NEW."related_id", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "kind" = NEW."kind", "subject" = NEW."subject", "body" = NEW."body", "occurred_at" = NEW."occurred_at", "actor_id" = NEW."actor_id", "related_table" = NEW."related_table", "related_id" = NEW."related_id",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("activities_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'kind', NEW."kind", 'subject', NEW."subject", 'body', NEW."body", 'occurred_at', NEW."occurred_at", 'actor_id', NEW."actor_id", 'related_table', NEW."related_table", 'related_id', NEW."related_id")) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'activities', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'kind', OLD."kind", 'subject', OLD."subject", 'body', OLD."body", 'occurred_at', OLD."occurred_at", 'actor_id', OLD."actor_id", 'related_table', OLD."related_table", 'related_id', OLD."related_id")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -845,7 +871,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'activities');
     RETURN OLD;
   END IF;
-  DELETE FROM "activities_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "activities_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'activities')));
   RETURN NEW;
 END $$;
 
@@ -941,7 +971,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION "work_orders_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."number" IS DISTINCT FROM OLD."number" THEN changed := array_append(changed, 'number'); END IF;
   IF NEW."title" IS DISTINCT FROM OLD."title" THEN changed := array_append(changed, 'title'); END IF;
@@ -956,16 +986,17 @@ BEGIN
   IF NEW."priority" IS DISTINCT FROM OLD."priority" THEN changed := array_append(changed, 'priority'); END IF;
   IF NEW."completed_at" IS DISTINCT FROM OLD."completed_at" THEN changed := array_append(changed, 'completed_at'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "work_orders_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "work_orders_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "number", "title", "description", "company_id", "contact_id", "address", "scheduled_start", "scheduled_end", "assignee_id", "status", "priority", "completed_at", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."number", NEW."title", NEW."description", NEW."company_id", NEW."contact_id", NEW."address", NEW."scheduled_start", NEW."scheduled_end", NEW."assignee_id", NEW."status", NEW."priority", NEW."completed_at", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "number" = NEW."number", "title" = NEW."title", "description" = NEW."description", "company_id" = NEW."company_id", "contact_id" = NEW."contact_id", "address" = NEW."address", "scheduled_start" = NEW."scheduled_start", "scheduled_end" = NEW."scheduled_end", "assignee_id" = NEW."assignee_id", "status" = NEW."status", "priority" = NEW."priority", "completed_at" = NEW."completed_at",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("work_orders_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'number', NEW."number", 'title', NEW."title", 'description', NEW."description", 'company_id', NEW."company_id", 'contact_id', NEW."contact_id", 'address', NEW."address", 'scheduled_start', NEW."scheduled_start", 'scheduled_end', NEW."scheduled_end", 'assignee_id', NEW."assignee_id", 'status', NEW."status", 'priority', NEW."priority", 'completed_at', NEW."completed_at")) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'work_orders', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'number', OLD."number", 'title', OLD."title", 'description', OLD."description", 'company_id', OLD."company_id", 'contact_id', OLD."contact_id", 'address', OLD."address", 'scheduled_start', OLD."scheduled_start", 'scheduled_end', OLD."scheduled_end", 'assignee_id', OLD."assignee_id", 'status', OLD."status", 'priority', OLD."priority", 'completed_at', OLD."completed_at")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -994,7 +1025,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'work_orders');
     RETURN OLD;
   END IF;
-  DELETE FROM "work_orders_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "work_orders_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'work_orders')));
   RETURN NEW;
 END $$;
 
@@ -1093,7 +1128,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION "time_entries_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."user_id" IS DISTINCT FROM OLD."user_id" THEN changed := array_append(changed, 'user_id'); END IF;
   IF NEW."work_order_id" IS DISTINCT FROM OLD."work_order_id" THEN changed := array_append(changed, 'work_order_id'); END IF;
@@ -1103,16 +1138,17 @@ BEGIN
   IF NEW."note" IS DISTINCT FROM OLD."note" THEN changed := array_append(changed, 'note'); END IF;
   IF NEW."hlc" IS DISTINCT FROM OLD."hlc" THEN changed := array_append(changed, 'hlc'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "time_entries_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "time_entries_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "user_id", "work_order_id", "clock_in_at", "clock_out_at", "break_minutes", "note", "hlc", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."user_id", NEW."work_order_id", NEW."clock_in_at", NEW."clock_out_at", NEW."break_minutes", NEW."note", NEW."hlc", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "user_id" = NEW."user_id", "work_order_id" = NEW."work_order_id", "clock_in_at" = NEW."clock_in_at", "clock_out_at" = NEW."clock_out_at", "break_minutes" = NEW."break_minutes", "note" = NEW."note", "hlc" = NEW."hlc",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("time_entries_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'user_id', NEW."user_id", 'work_order_id', NEW."work_order_id", 'clock_in_at', NEW."clock_in_at", 'clock_out_at', NEW."clock_out_at", 'break_minutes', NEW."break_minutes", 'note', NEW."note", 'hlc', NEW."hlc")) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'time_entries', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'user_id', OLD."user_id", 'work_order_id', OLD."work_order_id", 'clock_in_at', OLD."clock_in_at", 'clock_out_at', OLD."clock_out_at", 'break_minutes', OLD."break_minutes", 'note', OLD."note", 'hlc', OLD."hlc")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -1141,7 +1177,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'time_entries');
     RETURN OLD;
   END IF;
-  DELETE FROM "time_entries_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "time_entries_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'time_entries')));
   RETURN NEW;
 END $$;
 
@@ -1223,12 +1263,12 @@ BEGIN
   INSERT INTO "quotes_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "number", "company_id", "contact_id", "opportunity_id", "status", "currency", "total", "valid_until", "notes", "changed_columns", "is_new", "local_write_id")
     VALUES (v_id, NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."number", NEW."company_id", NEW."contact_id", NEW."opportunity_id", NEW."status", NEW."currency", NEW."total", NEW."valid_until", NEW."notes", ARRAY['number', 'company_id', 'contact_id', 'opportunity_id', 'status', 'currency', 'total', 'valid_until', 'notes']::text[], true, mid);
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
-    VALUES (mid, 'quotes', 'insert', v_id, jsonb_strip_nulls(jsonb_build_object('id', NEW."id", 'number', NEW."number", 'company_id', NEW."company_id", 'contact_id', NEW."contact_id", 'opportunity_id', NEW."opportunity_id", 'status', NEW."status", 'currency', NEW."currency", 'total', NEW."total", 'valid_until', NEW."valid_until", 'notes', NEW."notes")) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
+    VALUES (mid, 'quotes', 'insert', v_id, jsonb_strip_nulls(jsonb_build_object('id', NEW."id", 'number', NEW."number", 'company_id', NEW."company_id", 'contact_id', NEW."contact_id", 'opportunity_id', NEW."opportunity_id", 'status', NEW."status", 'currency', NEW."currency", 'total', NEW."total"::text, 'valid_until', NEW."valid_until", 'notes', NEW."notes")) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
   RETURN NEW;
 END $$;
 
 CREATE OR REPLACE FUNCTION "quotes_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."number" IS DISTINCT FROM OLD."number" THEN changed := array_append(changed, 'number'); END IF;
   IF NEW."company_id" IS DISTINCT FROM OLD."company_id" THEN changed := array_append(changed, 'company_id'); END IF;
@@ -1240,16 +1280,17 @@ BEGIN
   IF NEW."valid_until" IS DISTINCT FROM OLD."valid_until" THEN changed := array_append(changed, 'valid_until'); END IF;
   IF NEW."notes" IS DISTINCT FROM OLD."notes" THEN changed := array_append(changed, 'notes'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "quotes_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "quotes_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "number", "company_id", "contact_id", "opportunity_id", "status", "currency", "total", "valid_until", "notes", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."number", NEW."company_id", NEW."contact_id", NEW."opportunity_id", NEW."status", NEW."currency", NEW."total", NEW."valid_until", NEW."notes", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "number" = NEW."number", "company_id" = NEW."company_id", "contact_id" = NEW."contact_id", "opportunity_id" = NEW."opportunity_id", "status" = NEW."status", "currency" = NEW."currency", "total" = NEW."total", "valid_until" = NEW."valid_until", "notes" = NEW."notes",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("quotes_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'number', NEW."number", 'company_id', NEW."company_id", 'contact_id', NEW."contact_id", 'opportunity_id', NEW."opportunity_id", 'status', NEW."status", 'currency', NEW."currency", 'total', NEW."total"::text, 'valid_until', NEW."valid_until", 'notes', NEW."notes")) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'quotes', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'number', OLD."number", 'company_id', OLD."company_id", 'contact_id', OLD."contact_id", 'opportunity_id', OLD."opportunity_id", 'status', OLD."status", 'currency', OLD."currency", 'total', OLD."total"::text, 'valid_until', OLD."valid_until", 'notes', OLD."notes")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -1278,7 +1319,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'quotes');
     RETURN OLD;
   END IF;
-  DELETE FROM "quotes_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "quotes_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'quotes')));
   RETURN NEW;
 END $$;
 
@@ -1351,12 +1396,12 @@ BEGIN
   INSERT INTO "quote_lines_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "quote_id", "position", "description", "quantity", "unit_price", "amount", "changed_columns", "is_new", "local_write_id")
     VALUES (v_id, NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."quote_id", NEW."position", NEW."description", NEW."quantity", NEW."unit_price", NEW."amount", ARRAY['quote_id', 'position', 'description', 'quantity', 'unit_price', 'amount']::text[], true, mid);
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
-    VALUES (mid, 'quote_lines', 'insert', v_id, jsonb_strip_nulls(jsonb_build_object('id', NEW."id", 'quote_id', NEW."quote_id", 'position', NEW."position", 'description', NEW."description", 'quantity', NEW."quantity", 'unit_price', NEW."unit_price", 'amount', NEW."amount")) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
+    VALUES (mid, 'quote_lines', 'insert', v_id, jsonb_strip_nulls(jsonb_build_object('id', NEW."id", 'quote_id', NEW."quote_id", 'position', NEW."position", 'description', NEW."description", 'quantity', NEW."quantity"::text, 'unit_price', NEW."unit_price"::text, 'amount', NEW."amount"::text)) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
   RETURN NEW;
 END $$;
 
 CREATE OR REPLACE FUNCTION "quote_lines_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
   IF NEW."quote_id" IS DISTINCT FROM OLD."quote_id" THEN changed := array_append(changed, 'quote_id'); END IF;
   IF NEW."position" IS DISTINCT FROM OLD."position" THEN changed := array_append(changed, 'position'); END IF;
@@ -1365,16 +1410,17 @@ BEGIN
   IF NEW."unit_price" IS DISTINCT FROM OLD."unit_price" THEN changed := array_append(changed, 'unit_price'); END IF;
   IF NEW."amount" IS DISTINCT FROM OLD."amount" THEN changed := array_append(changed, 'amount'); END IF;
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM "quote_lines_synced" x WHERE x."id" = OLD."id";
   INSERT INTO "quote_lines_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "quote_id", "position", "description", "quantity", "unit_price", "amount", "changed_columns", "local_write_id")
     VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."quote_id", NEW."position", NEW."description", NEW."quantity", NEW."unit_price", NEW."amount", changed, mid)
   ON CONFLICT ("id") DO UPDATE SET "quote_id" = NEW."quote_id", "position" = NEW."position", "description" = NEW."description", "quantity" = NEW."quantity", "unit_price" = NEW."unit_price", "amount" = NEW."amount",
     "changed_columns" = ARRAY(SELECT DISTINCT unnest("quote_lines_local"."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'quote_id', NEW."quote_id", 'position', NEW."position", 'description', NEW."description", 'quantity', NEW."quantity"::text, 'unit_price', NEW."unit_price"::text, 'amount', NEW."amount"::text)) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, 'quote_lines', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'quote_id', OLD."quote_id", 'position', OLD."position", 'description', OLD."description", 'quantity', OLD."quantity"::text, 'unit_price', OLD."unit_price"::text, 'amount', OLD."amount"::text)) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;
@@ -1403,7 +1449,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'quote_lines');
     RETURN OLD;
   END IF;
-  DELETE FROM "quote_lines_local" WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "quote_lines_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'quote_lines')));
   RETURN NEW;
 END $$;
 

@@ -61,6 +61,14 @@ describe('local store (synced ⊕ local overlay with outbox)', () => {
     expect(await outbox()).toHaveLength(before);
   });
 
+  it('bases a second offline edit of a field on the first', async () => {
+    await pg.query(`update leads set phone = '333' where id = $1`, [leadId]);
+    const last = (await outbox()).at(-1);
+    expect(last).toMatchObject({ values: { phone: '333' }, base: { phone: '222' } });
+    await pg.query(`update leads set phone = '222' where id = $1`, [leadId]);
+    await pg.query(`delete from outbox where "values" = '{"phone": "333"}' or "values" = '{"phone": "222"}' and base = '{"phone": "333"}'`);
+  });
+
   it('clears the overlay only when the synced row returns with the latest mutation id', async () => {
     await pg.query(`update leads set name = 'Ada L.' where id = $1`, [leadId]);
     const entries = await outbox();

@@ -49,7 +49,7 @@ function localTable(name: string, cols: Column[]): string {
     `  "is_deleted" boolean NOT NULL DEFAULT false`,
     // The latest local mutation of this row; cleared when the server row returns with it.
     `  "local_write_id" uuid NOT NULL`,
-    // pending | conflict | rejected
+    // pending | applied (acknowledged, waiting for the stream) | conflict | rejected
     `  "local_state" text NOT NULL DEFAULT 'pending'`,
   );
   return `CREATE TABLE IF NOT EXISTS ${q(`${name}_local`)} (\n${defs.join(',\n')}\n);`;
@@ -73,10 +73,15 @@ function overlayView(name: string, cols: Column[], writable: boolean): string {
   ].join('\n');
 }
 
-/** jsonb of the given record's non-server-owned columns. */
+/** A column's value as the write API takes it: numerics as decimal text, everything else as JSON. */
+function wireValue(record: string, c: Column): string {
+  return c.type.startsWith('numeric') ? `${record}.${q(c.name)}::text` : `${record}.${q(c.name)}`;
+}
+
+/** jsonb of the given record's non-server-owned columns, in wire form. */
 function valuesJson(record: string, cols: Column[]): string {
-  const pairs = cols.filter((c) => !SERVER_OWNED.has(c.name)).map((c) => `'${c.name}', ${record}.${q(c.name)}`);
-  return `jsonb_strip_nulls(jsonb_build_object(${pairs.join(', ')}))`;
+  const pairs = cols.filter((c) => !SERVER_OWNED.has(c.name)).map((c) => `'${c.name}', ${wireValue(record, c)}`);
+  return `jsonb_build_object(${pairs.join(', ')})`;
 }
 
 function writeTriggers(name: string, cols: Column[]): string[] {
@@ -97,25 +102,26 @@ BEGIN
   INSERT INTO ${local} (${colList}, "changed_columns", "is_new", "local_write_id")
     VALUES (${newList}, ARRAY[${editable.map((c) => `'${c.name}'`).join(', ')}]::text[], true, mid);
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
-    VALUES (mid, '${name}', 'insert', v_id, ${valuesJson('NEW', cols)} || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
+    VALUES (mid, '${name}', 'insert', v_id, jsonb_strip_nulls(${valuesJson('NEW', cols)}) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
   RETURN NEW;
 END $$;`;
 
   const updateFn = `CREATE OR REPLACE FUNCTION ${q(`${name}_update`)}() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); s jsonb; vals jsonb;
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
 BEGIN
 ${changedChecks}
   IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
-  SELECT to_jsonb(x) INTO s FROM ${synced} x WHERE x."id" = OLD."id";
   INSERT INTO ${local} (${colList}, "changed_columns", "local_write_id")
     VALUES (${cols.map((c) => (c.primary ? 'OLD."id"' : `NEW.${q(c.name)}`)).join(', ')}, changed, mid)
   ON CONFLICT ("id") DO UPDATE SET ${setLocal},
     "changed_columns" = ARRAY(SELECT DISTINCT unnest(${local}."changed_columns" || changed)),
     "local_write_id" = mid, "local_state" = 'pending';
-  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(to_jsonb(NEW)) AS e(k, v) WHERE k = ANY(changed));
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(${valuesJson('NEW', cols)}) AS e(k, v) WHERE k = ANY(changed));
   INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
     VALUES (mid, '${name}', 'update', OLD."id", vals,
-            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(s) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(${valuesJson('OLD', cols)}) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
             local_hlc());
   RETURN NEW;
 END $$;`;
@@ -144,7 +150,11 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = '${name}');
     RETURN OLD;
   END IF;
-  DELETE FROM ${local} WHERE "id" = NEW."id" AND "local_write_id" = NEW."write_id";
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM ${local} l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = '${name}')));
   RETURN NEW;
 END $$;`;
 
