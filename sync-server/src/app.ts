@@ -8,6 +8,8 @@ import { requestContext } from './middleware/request-context.ts';
 import { healthRoutes } from './routes/health.ts';
 import { staticAppRoutes } from './routes/static-app.ts';
 import { writeRoutes } from './write/route.ts';
+import { publicRoute } from './auth/guards.ts';
+import { createMetrics } from './metrics.ts';
 
 export type { Deps } from './context.ts';
 
@@ -17,13 +19,17 @@ export type { Deps } from './context.ts';
  */
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
-  app.use(requestContext(deps.logger));
+  const metrics = deps.metrics ?? createMetrics();
+  deps = { ...deps, metrics };
+  app.use(requestContext(deps.logger, metrics));
   app.onError(errorHandler(deps.logger));
   app.use(sessionMiddleware(deps));
 
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps.auth));
   app.route('/', writeRoutes(deps));
+  // Counters and latencies only: no tenant data.
+  app.get('/metrics', publicRoute, (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
 
   if (deps.appDistDir) app.route('/', staticAppRoutes(deps.appDistDir));
 

@@ -5,6 +5,7 @@ import type { Database } from './db/types.ts';
 import type { Env } from './env.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mailer/mailer.ts';
+import type { Metrics } from './metrics.ts';
 
 /**
  * Everything the app needs from outside, passed to `createApp(deps)`.
@@ -19,6 +20,8 @@ export interface Deps {
   /** better-auth, built by `createAuth` on the same database. */
   auth: Auth;
   mailer: Mailer;
+  /** Prometheus registry; createApp makes one when absent. */
+  metrics?: Metrics;
   /** Absolute path of the built app (`app/dist`); static serving is skipped when absent. */
   appDistDir?: string;
 }

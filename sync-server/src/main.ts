@@ -9,6 +9,7 @@ import { createLogger } from './logger.ts';
 import { APP_DIST_DIR, resolveDataDir } from './paths.ts';
 import { formatLogins } from './seed/demo.ts';
 import { prepareDatabase } from './start.ts';
+import { startDailyPrune } from './write/prune.ts';
 
 /** The entry: the only file (with the CLIs) that reads the environment and listens. */
 async function main() {
@@ -20,6 +21,7 @@ async function main() {
   const auth = createAuth({ db, env, logger, mailer });
   const app = createApp({ db, env, clock: systemClock, logger, auth, mailer, appDistDir: APP_DIST_DIR });
 
+  const stopPrune = startDailyPrune({ db, clock: systemClock, logger, hours: env.IDEMPOTENCY_RETENTION_HOURS });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const url = `http://localhost:${info.port}`;
     logger.info('listening', { port: info.port, db: db.kind, dataDir: db.kind === 'pglite' ? dataDir : undefined });
@@ -32,6 +34,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
+    stopPrune();
     server.close();
     db.close().then(
       () => process.exit(0),

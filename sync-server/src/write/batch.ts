@@ -125,13 +125,3 @@ export async function applyWriteBatch(
     return { status, body, replayed: false };
   });
 }
-
-/** Deletes idempotency keys (and the mutation ledger) older than `hours`; the daily prune job. */
-export async function pruneIdempotencyKeys(db: Database, clock: Clock, hours: number): Promise<number> {
-  const cutoff = new Date(clock.now().getTime() - hours * 3_600_000).toISOString();
-  const keys = await db.rows<{ n: number }>(
-    sql`with d as (delete from idempotency_keys where created_at < ${cutoff}::timestamptz returning 1) select count(*)::int as n from d`,
-  );
-  await db.rows(sql`delete from write_mutations where created_at < ${cutoff}::timestamptz`);
-  return keys[0]?.n ?? 0;
-}

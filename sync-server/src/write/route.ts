@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { isWritableTable } from '@streamflow/schema';
 import { bodyLimit } from 'hono/body-limit';
 import { requireTenant, tenantPrincipalOf } from '../auth/guards.ts';
 import type { AppEnv, Deps } from '../context.ts';
@@ -12,6 +13,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** POST /api/write (PROTOCOL.md 2): the only way local changes reach the server. */
 export function writeRoutes(deps: Deps) {
+  const metrics = deps.metrics;
+  const outcomes = metrics?.counter('write_mutations_total', 'Mutations processed by POST /api/write, by table and outcome.');
+  const batches = metrics?.histogram('write_batch_duration_seconds', 'Time to process one write batch, by size class.');
   return new Hono<AppEnv>().post(
     '/api/write',
     requireTenant(deps),
@@ -41,6 +45,7 @@ export function writeRoutes(deps: Deps) {
       if (!parsed.success) {
         throw new AppError(422, WriteErrors.INVALID_BATCH, 'The batch is not well formed.', { issues: parsed.error.issues });
       }
+      const started = performance.now();
       const answer = await applyWriteBatch(
         { db: deps.db, clock: deps.clock, maxClockSkewMs: deps.env.WRITE_MAX_CLOCK_SKEW_MS },
         tenantPrincipalOf(c),
@@ -49,6 +54,12 @@ export function writeRoutes(deps: Deps) {
         bodyHash(raw),
         c.get('requestId'),
       );
+      batches?.observe({ size: parsed.data.mutations.length > 1 ? 'many' : 'one' }, (performance.now() - started) / 1000);
+      // Only known table names become labels: a client cannot grow the label set.
+      const tables = new Map(parsed.data.mutations.map((m) => [m.id, isWritableTable(m.table) ? m.table : 'unknown']));
+      for (const r of answer.body.results) {
+        outcomes?.inc({ table: tables.get(r.id) ?? 'unknown', outcome: answer.replayed ? 'replayed' : r.status });
+      }
       return c.json(answer.body, answer.status);
     },
   );

@@ -6,6 +6,7 @@ import { buildTestApp } from '../testing/app.ts';
 import { signIn, type SignedIn } from '../testing/auth.ts';
 import type { TestEngine } from '../testing/db.ts';
 import { mutation, postWrite, stamp } from '../testing/mutations.ts';
+import { pruneIdempotencyKeys } from './prune.ts';
 
 type Result = Record<string, unknown>;
 
@@ -242,6 +243,30 @@ export function writeSuite(engine: TestEngine) {
       expect(await codes(await post(JSON.stringify({ mutations: [], pad: 'x'.repeat(1_100_000) }), key))).toEqual([413, 'BATCH_TOO_LARGE']);
       const anon = await t.app.request('/api/write', { method: 'POST', headers: { 'content-type': 'application/json', ...key }, body: '{}' });
       expect(anon.status).toBe(401);
+    });
+
+    it('prunes idempotency keys and the ledger after the retention window, not before', async () => {
+      const m = mutation.update('leads', await newLead(), { score: 1 }, { score: 0 });
+      const first = await postWrite(t.app, owner.headers, [m]);
+      // Keys are stamped by the database clock; prune relative to it.
+      const kept = await pruneIdempotencyKeys(db, { now: () => new Date() }, 72);
+      expect(await postWrite(t.app, owner.headers, [m], first.key)).toEqual(first);
+      const later = { now: () => new Date(Date.now() + 73 * 3_600_000) };
+      const pruned = await pruneIdempotencyKeys(db, later, 72);
+      expect(kept.keys).toBe(0);
+      expect(pruned.keys).toBeGreaterThan(0);
+      const left = await db.rows(sql`select 1 from idempotency_keys where key = ${first.key}`);
+      expect(left).toEqual([]);
+    });
+
+    it('counts outcomes per table in the Prometheus metrics', async () => {
+      const res = await t.app.request('/metrics');
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toMatch(/write_mutations_total\{outcome="applied",table="leads"\} \d+/);
+      expect(text).toMatch(/write_mutations_total\{outcome="conflict",table="leads"\} \d+/);
+      expect(text).toContain('write_mutations_total{outcome="rejected",table="unknown"} 1');
+      expect(text).toContain('write_batch_duration_seconds_count');
     });
 
     it('applies two identical racing requests once', async () => {
