@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { isPermission, type Permission } from '@streamflow/schema';
 import type { Clock } from '../clock.ts';
-import { withTenant } from '../db/tenant.ts';
 import type { Database } from '../db/types.ts';
 import type { Principal, Space } from './principal.ts';
 
@@ -22,35 +21,31 @@ export interface SessionInfo {
  */
 export async function resolvePrincipal(db: Database, clock: Clock, s: SessionInfo): Promise<Principal> {
   const base = { userId: s.userId, email: s.email, name: s.name, sessionId: s.sessionId };
-  const staff = await db.rows<{ space: Space }>(sql`select space from platform_staff where user_id = ${s.userId}`);
-  const staffSpace = staff[0]?.space;
-  if (staffSpace) {
-    return { ...base, space: staffSpace, orgId: null, memberId: null, roles: [staffSpace], perms: new Set() };
-  }
   const orgId = s.activeOrganizationId ?? null;
-  const membership = orgId
-    ? await db.rows<{ id: string }>(sql`select id from member where organization_id = ${orgId} and user_id = ${s.userId}`)
-    : [];
-  const memberId = membership[0]?.id;
-  if (!orgId || !memberId) {
+  const now = clock.now().toISOString();
+  // One round trip on the owner path, filtered explicitly by this user and tenant: principal
+  // resolution runs on every request, before any tenant transaction exists.
+  const [row] = await db.rows<{ staff: Space | null; member_id: string | null; roles: string[] | null; perms: string[] | null }>(sql`
+    with m as (select id from member where organization_id = ${orgId} and user_id = ${s.userId})
+    select
+      (select space from platform_staff where user_id = ${s.userId}) as staff,
+      (select id from m) as member_id,
+      (select array_agg(r.key order by r.key) from member_roles mr join roles r on r.id = mr.role_id
+        where mr.member_id = (select id from m) and mr.org_id = ${orgId}) as roles,
+      (select array_agg(distinct p) from (
+         select rp.permission as p from member_roles mr join role_permissions rp on rp.role_id = mr.role_id
+          where mr.member_id = (select id from m) and mr.org_id = ${orgId}
+         union
+         select unnest(e.scopes) from elevations e
+          where e.org_id = ${orgId} and e.user_id = ${s.userId} and e.revoked_at is null
+            and e.expires_at > ${now}::timestamptz and exists (select 1 from m)
+       ) ps) as perms`);
+  if (row?.staff) {
+    return { ...base, space: row.staff, orgId: null, memberId: null, roles: [row.staff], perms: new Set() };
+  }
+  if (!orgId || !row?.member_id) {
     return { ...base, space: 'client', orgId: null, memberId: null, roles: [], perms: new Set() };
   }
-  const now = clock.now().toISOString();
-  const { roles, perms } = await withTenant(db, { orgId, userId: s.userId }, async (tx) => {
-    const roleRows = await db.rows<{ key: string }>(
-      sql`select r.key from member_roles mr join roles r on r.id = mr.role_id where mr.member_id = ${memberId} order by r.key`,
-      tx,
-    );
-    const permRows = await db.rows<{ permission: string }>(
-      sql`select distinct rp.permission from member_roles mr join role_permissions rp on rp.role_id = mr.role_id
-          where mr.member_id = ${memberId}
-          union
-          select distinct unnest(e.scopes) from elevations e
-          where e.user_id = ${s.userId} and e.revoked_at is null and e.expires_at > ${now}::timestamptz`,
-      tx,
-    );
-    return { roles: roleRows.map((r) => r.key), perms: permRows.map((r) => r.permission) };
-  });
-  const valid: Permission[] = perms.filter(isPermission);
-  return { ...base, space: 'client', orgId, memberId, roles, perms: new Set(valid) };
+  const valid: Permission[] = (row.perms ?? []).filter(isPermission);
+  return { ...base, space: 'client', orgId, memberId: row.member_id, roles: row.roles ?? [], perms: new Set(valid) };
 }

@@ -14,10 +14,11 @@ export interface TenantScope {
  */
 export function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.orm.transaction(async (tx) => {
+    // One round trip: set_config('role', ..., true) is SET LOCAL ROLE.
     await tx.execute(
-      sql`select set_config('app.org_id', ${scope.orgId}, true), set_config('app.user_id', ${scope.userId ?? ''}, true)`,
+      sql`select set_config('app.org_id', ${scope.orgId}, true), set_config('app.user_id', ${scope.userId ?? ''}, true),
+                 set_config('role', 'streamflow_app', true)`,
     );
-    await tx.execute(sql`set local role streamflow_app`);
     return fn(tx);
   });
 }

@@ -80,18 +80,26 @@ export async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<Mut
 
   if (def.policy === 'lww') return applyLww(ctx, name, m, props);
 
-  const row = await currentRow(ctx, name, m.pk.id);
   if (m.op === 'insert') {
-    if (row) return mergeInto(ctx, name, m, row, props);
-    return insertRow(ctx, name, m, props);
+    // Fast path: a new id inserts in one statement; an existing one merges like an update without base.
+    const inserted = await insertRow(ctx, name, m, props, { ifAbsent: true });
+    if (inserted) return inserted;
+    const existing = await currentRow(ctx, name, m.pk.id);
+    if (!existing) return rejected('INVALID', 'This id cannot be used.');
+    if (!ownerAllowed(ctx, name, existing, props)) return rejected('FORBIDDEN', 'This record is not yours to change.');
+    return mergeInto(ctx, name, m, existing, props);
   }
+  const row = await currentRow(ctx, name, m.pk.id);
   if (!row) return rejected('NOT_FOUND', `No ${name} row ${m.pk.id}.`);
   if (!ownerAllowed(ctx, name, row, props)) return rejected('FORBIDDEN', 'This record is not yours to change.');
   if (m.op === 'delete') return deleteMerge(ctx, name, m, row);
   return mergeInto(ctx, name, m, row, props);
 }
 
-async function insertRow(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row): Promise<MutationOutcome> {
+/** Inserts a new row. With `ifAbsent`, answers null (writing nothing) when the id already exists. */
+async function insertRow(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row, opts?: { ifAbsent: false }): Promise<MutationOutcome>;
+async function insertRow(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row, opts: { ifAbsent: true }): Promise<MutationOutcome | null>;
+async function insertRow(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row, opts?: { ifAbsent: boolean }): Promise<MutationOutcome | null> {
   const def = WRITABLE_TABLES[name];
   const parsed = def.insert.safeParse({ ...props, id: m.pk.id });
   if (!parsed.success) return rejected('INVALID', 'Some values are not valid.', parsed.error.issues);
@@ -99,9 +107,15 @@ async function insertRow(ctx: ApplyContext, name: WritableTableName, m: Mutation
   if (name === 'work_orders' && 'status' in parsed.data && parsed.data.status !== 'scheduled' && !(String(parsed.data.status) in ctx.transitions)) {
     return rejected('INVALID', `Unknown work-order status "${String(parsed.data.status)}".`);
   }
-  await ctx.tx
+  const inserted = await ctx.tx
     .insert(def.table)
-    .values({ ...toDbValues(name, parsed.data), orgId: ctx.principal.orgId, writeId: m.id } as never);
+    .values({ ...toDbValues(name, parsed.data), orgId: ctx.principal.orgId, writeId: m.id } as never)
+    .onConflictDoNothing({ target: idColumn(def.table) })
+    .returning({ id: idColumn(def.table) });
+  if (inserted.length === 0) {
+    if (opts?.ifAbsent) return null;
+    return rejected('INVALID', 'This id cannot be used.');
+  }
   if (name === 'work_orders') {
     await ctx.tx.insert(workOrderStatusHistory).values({
       orgId: ctx.principal.orgId,

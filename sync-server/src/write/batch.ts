@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { organization } from '@streamflow/schema';
-import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record.ts';
 import type { TenantPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
@@ -62,25 +60,44 @@ export async function applyWriteBatch(
       return { status: prior.status_code === 409 ? 409 : 200, body: prior.response, replayed: true };
     }
 
-    const [txRow] = await db.rows<{ txid: string }>(sql`select pg_current_xact_id()::text as txid`, tx);
-    const [org] = await tx.select({ settings: organization.settings }).from(organization).where(eq(organization.id, principal.orgId));
-    const ctx = { db, tx, principal, clock: deps.clock, maxClockSkewMs: deps.maxClockSkewMs, transitions: transitionsFrom(org?.settings) };
+    const [head] = await db.rows<{ txid: string; settings: unknown }>(
+      sql`select pg_current_xact_id()::text as txid, settings from organization where id = ${principal.orgId}`,
+      tx,
+    );
+    const ctx = { db, tx, principal, clock: deps.clock, maxClockSkewMs: deps.maxClockSkewMs, transitions: transitionsFrom(head?.settings) };
 
-    const results: MutationResult[] = [];
-    for (const m of batch.mutations) {
-      const claimed = await db.rows<{ id: string }>(
-        sql`insert into write_mutations (org_id, id, table_name, row_id, idempotency_key)
-            values (${principal.orgId}, ${m.id}, ${m.table.slice(0, 64)}, ${m.pk.id}, ${key})
-            on conflict (org_id, id) do nothing returning id`,
+    // Enter every mutation in the ledger in one statement; ids already there were seen before.
+    const entries = batch.mutations.map((m) => ({ id: m.id, t: m.table.slice(0, 64), r: m.pk.id }));
+    const claimed = new Set(
+      (
+        await db.rows<{ id: string }>(
+          sql`insert into write_mutations (org_id, id, table_name, row_id, idempotency_key)
+              select ${principal.orgId}, x.id, x.t, x.r, ${key} from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as x(id uuid, t text, r uuid)
+              on conflict (org_id, id) do nothing returning id`,
+          tx,
+        )
+      ).map((r) => r.id),
+    );
+    const earlier = new Map<string, MutationOutcome>();
+    const unclaimed = batch.mutations.filter((m) => !claimed.has(m.id)).map((m) => m.id);
+    if (unclaimed.length > 0) {
+      const seen = await db.rows<{ id: string; outcome: (MutationOutcome & { op?: string; hlc?: string }) | null }>(
+        sql`select id, outcome from write_mutations where org_id = ${principal.orgId}
+            and id in (select (jsonb_array_elements_text(${JSON.stringify(unclaimed)}::jsonb))::uuid)`,
         tx,
       );
-      if (claimed.length === 0) {
-        const [seen] = await db.rows<{ outcome: (MutationOutcome & { op?: string; hlc?: string }) | null }>(
-          sql`select outcome from write_mutations where org_id = ${principal.orgId} and id = ${m.id}`,
-          tx,
-        );
-        const { op: _op, hlc: _hlc, ...original } = seen?.outcome ?? { status: 'applied' as const };
-        results.push({ id: m.id, status: 'duplicate', original: original as MutationOutcome });
+      for (const r of seen) {
+        const { op: _op, hlc: _hlc, ...original } = r.outcome ?? { status: 'applied' as const };
+        earlier.set(r.id, original as MutationOutcome);
+      }
+    }
+
+    const results: MutationResult[] = [];
+    const finished: { id: string; o: Record<string, unknown> }[] = [];
+    for (const m of batch.mutations) {
+      const before = earlier.get(m.id);
+      if (!claimed.has(m.id) || before) {
+        results.push({ id: m.id, status: 'duplicate', original: before ?? { status: 'applied' } });
         continue;
       }
       let outcome: MutationOutcome;
@@ -91,11 +108,9 @@ export async function applyWriteBatch(
         const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err instanceof Error ? err.message : String(err));
         outcome = { status: 'rejected', code: 'INVALID', message: `The database refused this change: ${cause}` };
       }
-      await db.rows(
-        sql`update write_mutations set outcome = ${JSON.stringify({ ...outcome, op: m.op, hlc: m.hlc ?? null })}::jsonb
-            where org_id = ${principal.orgId} and id = ${m.id}`,
-        tx,
-      );
+      // The same id twice in one batch: the second is a duplicate of the first.
+      earlier.set(m.id, outcome);
+      finished.push({ id: m.id, o: { ...outcome, op: m.op, hlc: m.hlc ?? null } });
       if (outcome.status !== 'applied' || outcome.clamped) {
         await recordAudit(
           db,
@@ -115,7 +130,15 @@ export async function applyWriteBatch(
       }
       results.push({ id: m.id, ...outcome });
     }
-    const body: WriteResponse = { txid: txRow?.txid ?? '', results };
+    if (finished.length > 0) {
+      await db.rows(
+        sql`update write_mutations w set outcome = x.o
+            from jsonb_to_recordset(${JSON.stringify(finished)}::jsonb) as x(id uuid, o jsonb)
+            where w.org_id = ${principal.orgId} and w.id = x.id`,
+        tx,
+      );
+    }
+    const body: WriteResponse = { txid: head?.txid ?? '', results };
     const status = results.every((r) => r.status === 'conflict') ? 409 : 200;
     await db.rows(
       sql`insert into idempotency_keys (org_id, key, user_id, request_hash, status_code, response)
