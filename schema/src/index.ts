@@ -6,6 +6,7 @@ export * from './tables/field-service.ts';
 export * from './tables/finance.ts';
 export * from './tables/infrastructure.ts';
 export * from './tables/write.ts';
+export * from './tables/rate-limit.ts';
 export * from './permissions.ts';
 export * from './writable.ts';
 export * from './hlc.ts';

@@ -10,6 +10,9 @@ import { staticAppRoutes } from './routes/static-app.ts';
 import { writeRoutes } from './write/route.ts';
 import { publicRoute } from './auth/guards.ts';
 import { createMetrics } from './metrics.ts';
+import { originCheck, securityHeaders } from './middleware/security-headers.ts';
+import { clientIp, memoryStore, rateLimit } from './rate-limit/token-bucket.ts';
+import { postgresStore } from './rate-limit/postgres-store.ts';
 
 export type { Deps } from './context.ts';
 
@@ -23,7 +26,27 @@ export function createApp(deps: Deps) {
   deps = { ...deps, metrics };
   app.use(requestContext(deps.logger, metrics));
   app.onError(errorHandler(deps.logger));
+  app.use(securityHeaders({ hsts: deps.env.NODE_ENV === 'production' }));
+  app.use(originCheck([deps.env.PUBLIC_URL, ...deps.env.TRUSTED_ORIGINS]));
+
+  const { env, clock } = deps;
+  const store = env.RATE_LIMIT_STORE === 'postgres' ? postgresStore(deps.db) : memoryStore();
+  const ip = (c: Parameters<typeof clientIp>[0]) => `ip:${clientIp(c, env.TRUST_PROXY_HEADER)}`;
+  const strict = rateLimit(store, clock, { name: 'signin', capacity: env.RATE_LIMIT_SIGNIN_PER_MIN, refillPerSec: env.RATE_LIMIT_SIGNIN_PER_MIN / 60, keys: (c) => [ip(c)] });
+  for (const path of ['/api/auth/sign-in/*', '/api/auth/sign-up/*', '/api/auth/request-password-reset', '/api/auth/reset-password']) {
+    app.post(path, strict);
+  }
+  app.use('/api/auth/*', rateLimit(store, clock, { name: 'auth', capacity: env.RATE_LIMIT_PUBLIC_PER_MIN, refillPerSec: env.RATE_LIMIT_PUBLIC_PER_MIN / 60, keys: (c) => [ip(c)] }));
   app.use(sessionMiddleware(deps));
+  app.post(
+    '/api/write',
+    rateLimit(store, clock, {
+      name: 'write',
+      capacity: env.RATE_LIMIT_WRITE_PER_SEC * 10,
+      refillPerSec: env.RATE_LIMIT_WRITE_PER_SEC,
+      keys: (c) => [ip(c), `user:${c.get('principal')?.userId ?? 'anonymous'}`],
+    }),
+  );
 
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps.auth));

@@ -41,8 +41,41 @@ const schema = z
     CONNECT_STRIPE_WEBHOOK_SECRET: optionalString,
     SMTP_URL: optionalUrl,
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** Sign-in and password-reset attempts per client IP per minute (burst of the same size). */
+    RATE_LIMIT_SIGNIN_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
+    /** Other /api/auth and public requests per client IP per minute. */
+    RATE_LIMIT_PUBLIC_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** POST /api/write batches per user per second (burst of 10x). */
+    RATE_LIMIT_WRITE_PER_SEC: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** memory (per instance) or postgres (shared by every instance on one database). */
+    RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+    /** Header carrying the client IP when behind a trusted proxy (e.g. x-forwarded-for). Unset: the socket address. */
+    TRUST_PROXY_HEADER: z.string().min(1).optional(),
+    /** How far into the future a client's clock may run before the write API clamps its stamps (ms). */
+    WRITE_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    /** How long the write API keeps idempotency keys and the mutation ledger (hours, at least 72). */
+    IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(72).max(24 * 365).default(72),
+    /** Shared secret of signed provisioning requests; unset: the signed path of /api/tenant/register refuses. */
+    PROVISIONING_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** How far a signed request's timestamp may be from the server clock, in seconds. */
+    PROVISIONING_SIGNATURE_WINDOW_S: z.coerce.number().int().min(10).max(3_600).default(300),
+    /** Where the federation handshake job POSTs each new tenant (signed). Unset: the job records "skipped". */
+    FEDERATION_URL: optionalUrl,
+    /** Secret that signs the outgoing federation handshake. Required when FEDERATION_URL is set. */
+    FEDERATION_HMAC_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Run the job worker in this process (turn off on instances that should only serve HTTP). */
+    JOBS_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    /** How often the job worker looks for due jobs, in milliseconds. */
+    JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
+    /** Delay before the first retry of a failed job; doubles per attempt. */
+    JOBS_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+    /** Largest logo the onboarding wizard accepts, in bytes. */
+    LOGO_MAX_BYTES: z.coerce.number().int().min(1_024).max(5_000_000).default(262_144),
   })
   .superRefine((env, ctx) => {
+    if (env.FEDERATION_URL && !env.FEDERATION_HMAC_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['FEDERATION_HMAC_SECRET'], message: 'is required when FEDERATION_URL is set' });
+    }
     if (env.NODE_ENV !== 'production') return;
     // Outside development, secrets have no defaults.
     for (const key of ['BETTER_AUTH_SECRET', 'APP_ENCRYPTION_KEY'] as const) {

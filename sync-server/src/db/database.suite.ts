@@ -15,7 +15,7 @@ const EXPECTED_TABLES = [
   'role_versions', 'elevations', 'companies', 'contacts', 'leads', 'opportunities', 'tasks',
   'activities', 'work_orders', 'work_order_status_history', 'time_entries', 'quotes',
   'quote_lines', 'invoices', 'invoice_lines', 'payments', 'idempotency_keys', 'audit_log',
-  'jobs', 'stripe_events', 'tenant_stripe_connect', 'federation_nonces', 'write_mutations', 'tenant_logos',
+  'jobs', 'stripe_events', 'tenant_stripe_connect', 'federation_nonces', 'write_mutations', 'tenant_logos', 'rate_limit_buckets',
 ];
 
 /** drizzle wraps the driver's error; the Postgres message is its cause. */

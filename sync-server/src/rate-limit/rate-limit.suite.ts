@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/types.ts';
+import { seedDemo } from '../seed/demo.ts';
+import { buildTestApp } from '../testing/app.ts';
+import { TEST_ORIGIN } from '../testing/auth.ts';
+import type { TestEngine } from '../testing/db.ts';
+
+/** Token buckets on sign-in, in memory and in the database. */
+export function rateLimitSuite(engine: TestEngine, store: 'memory' | 'postgres') {
+  describe(`rate limits (${store} store on ${engine.kind})`, () => {
+    let db: Database;
+    beforeAll(async () => {
+      db = await engine.open();
+      await seedDemo(db);
+    });
+    afterAll(async () => {
+      await db.close();
+    });
+
+    it('answers the N+1th sign-in attempt in the window with 429 and Retry-After, and refills with time', async () => {
+      const t = buildTestApp(db, { env: { RATE_LIMIT_SIGNIN_PER_MIN: '3', RATE_LIMIT_STORE: store } });
+      const attempt = () =>
+        t.app.request('/api/auth/sign-in/email', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: TEST_ORIGIN },
+          body: JSON.stringify({ email: 'owner@acme.test', password: 'wrong-password' }),
+        });
+      for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
+      const limited = await attempt();
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBe('20');
+      expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+      t.clock.advance(20_000);
+      expect((await attempt()).status).toBe(401);
+      expect((await attempt()).status).toBe(429);
+    });
+  });
+}

@@ -1,0 +1,5 @@
+import { pgliteEngine } from '../testing/db.ts';
+import { rateLimitSuite } from './rate-limit.suite.ts';
+
+rateLimitSuite(pgliteEngine, 'memory');
+rateLimitSuite(pgliteEngine, 'postgres');
