@@ -8,6 +8,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { healthRoutes } from './routes/health.ts';
 import { staticAppRoutes } from './routes/static-app.ts';
 import { writeRoutes } from './write/route.ts';
+import { adminRoutes } from './admin/routes.ts';
 import { publicRoute } from './auth/guards.ts';
 import { createMetrics } from './metrics.ts';
 import { originCheck, securityHeaders } from './middleware/security-headers.ts';
@@ -32,31 +33,52 @@ export function createApp(deps: Deps) {
   const { env, clock } = deps;
   const store = env.RATE_LIMIT_STORE === 'postgres' ? postgresStore(deps.db) : memoryStore();
   const ip = (c: Parameters<typeof clientIp>[0]) => `ip:${clientIp(c, env.TRUST_PROXY_HEADER)}`;
-  const strict = rateLimit(store, clock, { name: 'signin', capacity: env.RATE_LIMIT_SIGNIN_PER_MIN, refillPerSec: env.RATE_LIMIT_SIGNIN_PER_MIN / 60, keys: (c) => [ip(c)] });
-  for (const path of ['/api/auth/sign-in/*', '/api/auth/sign-up/*', '/api/auth/request-password-reset', '/api/auth/reset-password']) {
-    app.post(path, strict);
+  const strict = rateLimit(store, clock, {
+    name: 'signin',
+    capacity: env.RATE_LIMIT_SIGNIN_PER_MIN,
+    refillPerSec: env.RATE_LIMIT_SIGNIN_PER_MIN / 60,
+    keys: (c) => [ip(c)],
+  });
+  for (const path of [
+    '/api/auth/sign-in/*',
+    '/api/auth/sign-up/*',
+    '/api/auth/request-password-reset',
+    '/api/auth/reset-password',
+  ]) {
+    app.use(path, (c, next) => (c.req.method === 'POST' ? strict(c, next) : next()));
   }
-  app.use('/api/auth/*', rateLimit(store, clock, { name: 'auth', capacity: env.RATE_LIMIT_PUBLIC_PER_MIN, refillPerSec: env.RATE_LIMIT_PUBLIC_PER_MIN / 60, keys: (c) => [ip(c)] }));
-  app.use(sessionMiddleware(deps));
-  app.post(
-    '/api/write',
+  app.use(
+    '/api/auth/*',
     rateLimit(store, clock, {
-      name: 'write',
-      capacity: env.RATE_LIMIT_WRITE_PER_SEC * 10,
-      refillPerSec: env.RATE_LIMIT_WRITE_PER_SEC,
-      keys: (c) => [ip(c), `user:${c.get('principal')?.userId ?? 'anonymous'}`],
+      name: 'auth',
+      capacity: env.RATE_LIMIT_PUBLIC_PER_MIN,
+      refillPerSec: env.RATE_LIMIT_PUBLIC_PER_MIN / 60,
+      keys: (c) => [ip(c)],
     }),
   );
+  app.use(sessionMiddleware(deps));
+  const writeLimit = rateLimit(store, clock, {
+    name: 'write',
+    capacity: env.RATE_LIMIT_WRITE_PER_SEC * 10,
+    refillPerSec: env.RATE_LIMIT_WRITE_PER_SEC,
+    keys: (c) => [ip(c), `user:${c.get('principal')?.userId ?? 'anonymous'}`],
+  });
+  app.use('/api/write', (c, next) => (c.req.method === 'POST' ? writeLimit(c, next) : next()));
 
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps.auth));
   app.route('/', writeRoutes(deps));
+  app.route('/', adminRoutes(deps));
   // Counters and latencies only: no tenant data.
-  app.get('/metrics', publicRoute, (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+  app.get('/metrics', publicRoute, (c) =>
+    c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
+  );
 
   if (deps.appDistDir) app.route('/', staticAppRoutes(deps.appDistDir));
 
-  app.notFound((c) => c.json(envelope(CommonErrors.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound((c) =>
+    c.json(envelope(CommonErrors.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}.`), 404),
+  );
   return app;
 }
 

@@ -1,0 +1,111 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/types.ts';
+import { seedDemo } from '../seed/demo.ts';
+import { buildTestApp } from '../testing/app.ts';
+import { signIn, TEST_ORIGIN, type SignedIn } from '../testing/auth.ts';
+import { createTestPglite } from '../testing/db.ts';
+import { isGuard } from './guards.ts';
+
+/*
+ * Walks the real route table: every API route must declare a guard, and
+ * must appear in the matrix below with the status each kind of caller gets.
+ * A new route without a guard, or without a row here, fails this test.
+ */
+type Caller = 'anon' | 'owner' | 'manager' | 'worker' | 'provider' | 'dev' | 'accounting' | 'otherOwner';
+const CALLERS: Caller[] = ['anon', 'owner', 'manager', 'worker', 'provider', 'dev', 'accounting', 'otherOwner'];
+
+/** Expected status per caller; `ok` is the route's success status for a well-formed request. */
+const client = (ok: number, denied: Caller[] = []): Record<Caller, number> => ({
+  anon: 401,
+  owner: ok,
+  manager: denied.includes('manager') ? 403 : ok,
+  worker: denied.includes('worker') ? 403 : ok,
+  provider: 403,
+  dev: 403,
+  accounting: 403,
+  otherOwner: ok,
+});
+const PUBLIC = (ok: number): Record<Caller, number> => Object.fromEntries(CALLERS.map((c) => [c, ok])) as Record<Caller, number>;
+
+const ZERO = '00000000-0000-4000-8000-000000000000';
+const MATRIX: Record<string, { path?: string; body?: unknown; expect: Record<Caller, number> }> = {
+  'GET /healthz': { expect: PUBLIC(200) },
+  'GET /readyz': { expect: PUBLIC(200) },
+  'GET /metrics': { expect: PUBLIC(200) },
+  'GET /api/me': { expect: { ...PUBLIC(200), anon: 401 } },
+  'POST /api/write': { body: { mutations: [{ id: ZERO, table: 'leads', op: 'delete', pk: { id: ZERO } }] }, expect: client(200) },
+  'GET /api/admin/roles': { expect: client(200, ['manager', 'worker']) },
+  'POST /api/admin/roles/:id/clone': { path: `/api/admin/roles/${ZERO}/clone`, body: { key: 'x_role', name: 'X' }, expect: client(404, ['manager', 'worker']) },
+  'PATCH /api/admin/roles/:id': { path: `/api/admin/roles/${ZERO}`, body: { name: 'X' }, expect: client(404, ['manager', 'worker']) },
+  'DELETE /api/admin/roles/:id': { path: `/api/admin/roles/${ZERO}`, expect: client(404, ['manager', 'worker']) },
+  'GET /api/admin/roles/:id/versions': { path: `/api/admin/roles/${ZERO}/versions`, expect: client(200, ['manager', 'worker']) },
+  'GET /api/admin/members': { expect: client(200, ['worker']) },
+  'PUT /api/admin/members/:id/roles': { path: '/api/admin/members/nobody/roles', body: { roleIds: [ZERO] }, expect: client(404, ['manager', 'worker']) },
+  'POST /api/admin/elevations': { body: { scopes: ['leads.read'], reason: 'matrix test reason', minutes: 5, password: 'wrong' }, expect: client(403) },
+  'GET /api/admin/elevations': { expect: client(200) },
+  'DELETE /api/admin/elevations/:id': { path: `/api/admin/elevations/${ZERO}`, expect: client(404) },
+  'GET /api/admin/audit': { expect: { ...client(200, ['worker']), provider: 200, dev: 200 } },
+};
+
+describe('route table × callers', () => {
+  let db: Database;
+  let t: ReturnType<typeof buildTestApp>;
+  const sessions = new Map<Caller, SignedIn>();
+
+  beforeAll(async () => {
+    db = await createTestPglite();
+    await seedDemo(db);
+    t = buildTestApp(db);
+    // Platform staff: existing demo users promoted into each space for this test database.
+    const staff: [Caller, string, string][] = [['provider', 'provider@platform.test', 'provider'], ['dev', 'dev@platform.test', 'dev'], ['accounting', 'accounting@platform.test', 'accounting']];
+    const [acct] = await db.rows<{ password: string }>(sql`select a.password from account a join "user" u on u.id = a.user_id where u.email = 'owner@acme.test'`);
+    for (const [, email, space] of staff) {
+      const id = crypto.randomUUID();
+      await db.rows(sql`insert into "user" (id, name, email, email_verified) values (${id}, ${space}, ${email}, true)`);
+      await db.rows(sql`insert into account (id, account_id, provider_id, user_id, password) values (${crypto.randomUUID()}, ${id}, 'credential', ${id}, ${acct?.password ?? ''})`);
+      await db.rows(sql`insert into platform_staff (user_id, space) values (${id}, ${space})`);
+    }
+    const emails: [Caller, string][] = [['owner', 'owner@acme.test'], ['manager', 'manager@acme.test'], ['worker', 'worker@acme.test'], ['otherOwner', 'owner@globex.test'], ...staff.map(([c, e]): [Caller, string] => [c, e])];
+    for (const [caller, email] of emails) sessions.set(caller, await signIn(t.app, email));
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  const apiRoutes = () => {
+    const routes = (t.app as unknown as { routes: { method: string; path: string; handler: unknown }[] }).routes;
+    const endpoints = new Map<string, unknown[]>();
+    for (const r of routes) {
+      if (r.method === 'ALL' || r.path.includes('*')) continue;
+      const k = `${r.method} ${r.path}`;
+      endpoints.set(k, [...(endpoints.get(k) ?? []), r.handler]);
+    }
+    return endpoints;
+  };
+
+  it('has a guard on every route and a matrix row for each', () => {
+    const endpoints = apiRoutes();
+    for (const [k, handlers] of endpoints) {
+      expect({ route: k, guarded: handlers.some(isGuard) }).toEqual({ route: k, guarded: true });
+    }
+    expect([...endpoints.keys()].sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  for (const [route, spec] of Object.entries(MATRIX)) {
+    it(`${route} answers each caller as declared`, async () => {
+      const [method, path] = route.split(' ') as [string, string];
+      const got: Record<string, number> = {};
+      for (const caller of CALLERS) {
+        const s = sessions.get(caller);
+        const res = await t.app.request(spec.path ?? path, {
+          method,
+          headers: { ...(s?.headers ?? { origin: TEST_ORIGIN }), 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+          ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+        });
+        got[caller] = res.status;
+      }
+      expect(got).toEqual(spec.expect);
+    });
+  }
+});
