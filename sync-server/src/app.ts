@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health.ts';
 import { staticAppRoutes } from './routes/static-app.ts';
 import { writeRoutes } from './write/route.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { impersonationGuard, impersonationRoutes } from './auth/impersonation.ts';
 import { publicRoute } from './auth/guards.ts';
 import { createMetrics } from './metrics.ts';
 import { originCheck, securityHeaders } from './middleware/security-headers.ts';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
     }),
   );
   app.use(sessionMiddleware(deps));
+  app.use(impersonationGuard(deps));
   const writeLimit = rateLimit(store, clock, {
     name: 'write',
     capacity: env.RATE_LIMIT_WRITE_PER_SEC * 10,
@@ -69,6 +71,7 @@ export function createApp(deps: Deps) {
   app.route('/', authRoutes(deps.auth));
   app.route('/', writeRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', impersonationRoutes(deps));
   // Counters and latencies only: no tenant data.
   app.get('/metrics', publicRoute, (c) =>
     c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }),

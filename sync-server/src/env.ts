@@ -40,6 +40,8 @@ const schema = z
     PROVIDER_STRIPE_WEBHOOK_SECRET: optionalString,
     CONNECT_STRIPE_WEBHOOK_SECRET: optionalString,
     SMTP_URL: optionalUrl,
+    /** Sender address of outgoing email. */
+    MAIL_FROM: z.string().min(3).default('StreamFlow <no-reply@streamflow.local>'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /** Sign-in and password-reset attempts per client IP per minute (burst of the same size). */
     RATE_LIMIT_SIGNIN_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createAuth } from './auth/better-auth.ts';
-import { logMailer } from './mailer/mailer.ts';
+import { logMailer, smtpMailer } from './mailer/mailer.ts';
 import { systemClock } from './clock.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { EnvError, parseEnv } from './env.ts';
@@ -17,7 +17,9 @@ async function main() {
   const logger = createLogger({ level: env.LOG_LEVEL });
   const dataDir = resolveDataDir(env.DATA_DIR, process.env.INIT_CWD);
   const { db, seeded } = await prepareDatabase(env, dataDir, logger, { seed: true });
-  const mailer = logMailer(logger.child({ component: 'mailer' }), { includeBody: env.NODE_ENV !== 'production' });
+  const mailer = env.SMTP_URL
+    ? smtpMailer(env.SMTP_URL, env.MAIL_FROM)
+    : logMailer(logger.child({ component: 'mailer' }), { includeBody: env.NODE_ENV !== 'production' });
   const auth = createAuth({ db, env, logger, mailer });
   const app = createApp({ db, env, clock: systemClock, logger, auth, mailer, appDistDir: APP_DIST_DIR });
 

@@ -22,6 +22,8 @@ export interface Principal {
   roles: string[];
   /** Effective permissions: the roles' plus any active elevation's scopes. */
   perms: ReadonlySet<Permission>;
+  /** Set when provider staff act as this user under an impersonation elevation: the staff user's id. */
+  impersonatedBy?: string;
 }
 
 /** A principal that is known to have an active tenant. */

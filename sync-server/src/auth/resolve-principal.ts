@@ -10,6 +10,8 @@ export interface SessionInfo {
   email: string;
   name: string;
   activeOrganizationId: string | null | undefined;
+  /** Internal: resolving the user a staff member impersonates (no further impersonation). */
+  impersonating?: boolean;
 }
 
 /**
@@ -41,6 +43,17 @@ export async function resolvePrincipal(db: Database, clock: Clock, s: SessionInf
             and e.expires_at > ${now}::timestamptz and exists (select 1 from m)
        ) ps) as perms`);
   if (row?.staff) {
+    if (row.staff === 'provider' && !s.impersonating) {
+      // Provider staff under an active impersonation elevation act as that tenant user.
+      const [imp] = await db.rows<{ org_id: string; user_id: string; email: string; name: string }>(sql`
+        select e.org_id, u.id as user_id, u.email, u.name from elevations e join "user" u on u.id = e.impersonated_user_id
+        where e.user_id = ${s.userId} and e.impersonated_user_id is not null and e.revoked_at is null
+          and e.expires_at > ${now}::timestamptz order by e.created_at desc limit 1`);
+      if (imp) {
+        const as = await resolvePrincipal(db, clock, { sessionId: s.sessionId, userId: imp.user_id, email: imp.email, name: imp.name, activeOrganizationId: imp.org_id, impersonating: true });
+        if (as.orgId) return { ...as, impersonatedBy: s.userId };
+      }
+    }
     return { ...base, space: row.staff, orgId: null, memberId: null, roles: [row.staff], perms: new Set() };
   }
   if (!orgId || !row?.member_id) {

@@ -45,6 +45,11 @@ const MATRIX: Record<string, { path?: string; body?: unknown; expect: Record<Cal
   'POST /api/admin/elevations': { body: { scopes: ['leads.read'], reason: 'matrix test reason', minutes: 5, password: 'wrong' }, expect: client(403) },
   'GET /api/admin/elevations': { expect: client(200) },
   'DELETE /api/admin/elevations/:id': { path: `/api/admin/elevations/${ZERO}`, expect: client(404) },
+  'POST /api/provider/impersonations': {
+    body: { tenantId: 'none', userEmail: 'x@y.test', reason: 'matrix test reason', minutes: 5, password: 'wrong' },
+    expect: { anon: 401, owner: 403, manager: 403, worker: 403, provider: 403, dev: 403, accounting: 403, otherOwner: 403 },
+  },
+  'DELETE /api/impersonation': { expect: { ...PUBLIC(404), anon: 401 } },
   'GET /api/admin/audit': { expect: { ...client(200, ['worker']), provider: 200, dev: 200 } },
 };
 

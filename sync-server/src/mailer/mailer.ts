@@ -1,3 +1,4 @@
+import { createTransport } from 'nodemailer';
 import type { Logger } from '../logger.ts';
 
 /** One outgoing email. */
@@ -39,6 +40,16 @@ export function capturingMailer(): Mailer & { sent: OutgoingEmail[] } {
     send(message) {
       sent.push(message);
       return Promise.resolve();
+    },
+  };
+}
+
+/** Sends through an SMTP server given as smtp://user:pass@host:port (smtps:// for implicit TLS). */
+export function smtpMailer(url: string, from: string): Mailer {
+  const transport = createTransport(url);
+  return {
+    async send(message) {
+      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html });
     },
   };
 }
