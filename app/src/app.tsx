@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Me } from './api.ts';
+import { JobsPanel } from './dev/jobs.tsx';
+import { ClientDashboard } from './onboarding/dashboard.tsx';
+import { navigate, usePath } from './router.ts';
+import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
+import { Signup } from './signup.tsx';
 
 type State = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; me: Me } | { kind: 'error'; message: string };
 
@@ -15,12 +20,13 @@ export function homePath(me: Me): string {
  */
 export function App() {
   const [state, setState] = useState<State>({ kind: 'loading' });
+  const path = usePath();
 
   const load = useCallback(async () => {
     try {
       const me = await api<Me>('/api/me');
       if (window.location.pathname !== homePath(me) && !window.location.pathname.startsWith(`/tenant/`)) {
-        window.history.replaceState(null, '', homePath(me));
+        navigate(homePath(me), { replace: true });
       }
       setState({ kind: 'signed-in', me });
     } catch (err) {
@@ -35,7 +41,7 @@ export function App() {
 
   const signOut = async () => {
     await api('/api/auth/sign-out', { method: 'POST', body: '{}' });
-    window.history.replaceState(null, '', '/');
+    navigate('/', { replace: true });
     setState({ kind: 'signed-out' });
   };
 
@@ -43,6 +49,17 @@ export function App() {
     case 'loading':
       return <main className="center" aria-busy="true">Loading StreamFlow…</main>;
     case 'signed-out':
+      if (path === '/signup') {
+        return (
+          <Signup
+            onSignedIn={(dashboard) => {
+              navigate(dashboard, { replace: true });
+              void load();
+            }}
+          />
+        );
+      }
+      if (path === '/reset-password') return <SetPassword />;
       return <SignIn onSignedIn={() => void load()} />;
     case 'error':
       return (
@@ -61,10 +78,16 @@ export function App() {
             <span>{state.me.email}</span>
             <button type="button" onClick={() => void signOut()}>Sign out</button>
           </header>
-          <section className="card">
-            <h1>Welcome, {state.me.name}</h1>
-            <p>Roles: {state.me.roles.join(', ') || 'none'}</p>
-          </section>
+          {state.me.space === 'client' && state.me.tenantId && path === homePath(state.me) ? (
+            <ClientDashboard me={state.me} />
+          ) : state.me.space === 'dev' && path === homePath(state.me) ? (
+            <JobsPanel />
+          ) : (
+            <section className="card">
+              <h1>Welcome, {state.me.name}</h1>
+              <p>Roles: {state.me.roles.join(', ') || 'none'}</p>
+            </section>
+          )}
         </main>
       );
   }

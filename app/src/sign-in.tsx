@@ -44,6 +44,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p>
+          New to StreamFlow? <a href="/signup">Create an account</a>
+        </p>
       </form>
     </main>
   );

@@ -9,6 +9,9 @@ import { healthRoutes } from './routes/health.ts';
 import { staticAppRoutes } from './routes/static-app.ts';
 import { writeRoutes } from './write/route.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { jobsRoutes } from './jobs/routes.ts';
+import { onboardingRoutes } from './onboarding/routes.ts';
+import { provisioningRoutes } from './provisioning/routes.ts';
 import { impersonationGuard, impersonationRoutes } from './auth/impersonation.ts';
 import { publicRoute } from './auth/guards.ts';
 import { createMetrics } from './metrics.ts';
@@ -45,18 +48,18 @@ export function createApp(deps: Deps) {
     '/api/auth/sign-up/*',
     '/api/auth/request-password-reset',
     '/api/auth/reset-password',
+    '/api/tenant/signup',
   ]) {
     app.use(path, (c, next) => (c.req.method === 'POST' ? strict(c, next) : next()));
   }
-  app.use(
-    '/api/auth/*',
-    rateLimit(store, clock, {
-      name: 'auth',
-      capacity: env.RATE_LIMIT_PUBLIC_PER_MIN,
-      refillPerSec: env.RATE_LIMIT_PUBLIC_PER_MIN / 60,
-      keys: (c) => [ip(c)],
-    }),
-  );
+  const publicLimit = rateLimit(store, clock, {
+    name: 'public',
+    capacity: env.RATE_LIMIT_PUBLIC_PER_MIN,
+    refillPerSec: env.RATE_LIMIT_PUBLIC_PER_MIN / 60,
+    keys: (c) => [ip(c)],
+  });
+  app.use('/api/auth/*', publicLimit);
+  app.use('/api/tenant/*', publicLimit);
   app.use(sessionMiddleware(deps));
   app.use(impersonationGuard(deps));
   const writeLimit = rateLimit(store, clock, {
@@ -72,6 +75,9 @@ export function createApp(deps: Deps) {
   app.route('/', writeRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', impersonationRoutes(deps));
+  app.route('/', provisioningRoutes(deps));
+  app.route('/', onboardingRoutes(deps));
+  app.route('/', jobsRoutes(deps));
   // Counters and latencies only: no tenant data.
   app.get('/metrics', publicRoute, (c) =>
     c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }),

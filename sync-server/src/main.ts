@@ -10,6 +10,7 @@ import { APP_DIST_DIR, resolveDataDir } from './paths.ts';
 import { formatLogins } from './seed/demo.ts';
 import { prepareDatabase } from './start.ts';
 import { startDailyPrune } from './write/prune.ts';
+import { startJobWorker } from './jobs/start.ts';
 
 /** The entry: the only file (with the CLIs) that reads the environment and listens. */
 async function main() {
@@ -19,14 +20,34 @@ async function main() {
   const { db, seeded } = await prepareDatabase(env, dataDir, logger, { seed: true });
   const mailer = env.SMTP_URL
     ? smtpMailer(env.SMTP_URL, env.MAIL_FROM)
-    : logMailer(logger.child({ component: 'mailer' }), { includeBody: env.NODE_ENV !== 'production' });
+    : logMailer(logger.child({ component: 'mailer' }), {
+        includeBody: env.NODE_ENV !== 'production',
+      });
   const auth = createAuth({ db, env, logger, mailer });
-  const app = createApp({ db, env, clock: systemClock, logger, auth, mailer, appDistDir: APP_DIST_DIR });
+  const app = createApp({
+    db,
+    env,
+    clock: systemClock,
+    logger,
+    auth,
+    mailer,
+    appDistDir: APP_DIST_DIR,
+  });
 
-  const stopPrune = startDailyPrune({ db, clock: systemClock, logger, hours: env.IDEMPOTENCY_RETENTION_HOURS });
+  const jobs = startJobWorker({ db, env, clock: systemClock, logger, mailer });
+  const stopPrune = startDailyPrune({
+    db,
+    clock: systemClock,
+    logger,
+    hours: env.IDEMPOTENCY_RETENTION_HOURS,
+  });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const url = `http://localhost:${info.port}`;
-    logger.info('listening', { port: info.port, db: db.kind, dataDir: db.kind === 'pglite' ? dataDir : undefined });
+    logger.info('listening', {
+      port: info.port,
+      db: db.kind,
+      dataDir: db.kind === 'pglite' ? dataDir : undefined,
+    });
     if (seeded) process.stdout.write(`\n${formatLogins(seeded, url)}\n\n`);
     else process.stdout.write(`\nStreamFlow is running at ${url}\n\n`);
   });
@@ -38,13 +59,16 @@ async function main() {
     logger.info('shutting down', { signal });
     stopPrune();
     server.close();
-    db.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error('close failed', { err });
-        process.exit(1);
-      },
-    );
+    jobs
+      .stop()
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error('close failed', { err });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -54,7 +78,9 @@ main().catch((err: unknown) => {
   if (err instanceof EnvError || err instanceof DataDirLockedError) {
     process.stderr.write(`${err.message}\n`);
   } else {
-    process.stderr.write(`StreamFlow failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `StreamFlow failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { openDatabase } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
 import { shouldSeedDemo, type Env } from './env.ts';
 import type { Logger } from './logger.ts';
+import { loadTemplates } from './provisioning/template-loader.ts';
 import { seedDemo, type SeedResult } from './seed/demo.ts';
 
 /**
@@ -15,6 +16,9 @@ export async function prepareDatabase(
   logger: Logger,
   opts: { seed: boolean },
 ): Promise<{ db: Database; seeded: SeedResult | null }> {
+  // Industry templates are validated before anything else: a broken one stops start-up.
+  const templates = loadTemplates();
+  logger.info('industry templates loaded', { templates: [...templates.keys()] });
   const db = await openDatabase(env, dataDir);
   try {
     await migrate(db);

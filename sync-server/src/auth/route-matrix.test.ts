@@ -50,6 +50,20 @@ const MATRIX: Record<string, { path?: string; body?: unknown; expect: Record<Cal
     expect: { anon: 401, owner: 403, manager: 403, worker: 403, provider: 403, dev: 403, accounting: 403, otherOwner: 403 },
   },
   'DELETE /api/impersonation': { expect: { ...PUBLIC(404), anon: 401 } },
+  'GET /api/dev/jobs': { expect: { ...client(403, ['manager', 'worker']), owner: 403, otherOwner: 403, dev: 200 } },
+  'GET /api/dev/jobs/metrics': { expect: { ...client(403, ['manager', 'worker']), owner: 403, otherOwner: 403, dev: 200 } },
+  'POST /api/dev/jobs/:id/retry': { path: `/api/dev/jobs/${ZERO}/retry`, expect: { ...client(403, ['manager', 'worker']), owner: 403, otherOwner: 403, dev: 404 } },
+  'GET /api/tenant/industries': { expect: PUBLIC(200) },
+  // Provider staff or a signed request; the body here is incomplete, so provider staff get 422.
+  'POST /api/tenant/register': { body: {}, expect: { ...PUBLIC(403), anon: 401, provider: 422 } },
+  'POST /api/tenant/signup': { body: {}, expect: PUBLIC(422) },
+  'GET /api/onboarding': { expect: client(200) },
+  'GET /api/onboarding/logo': { expect: client(404) },
+  'PUT /api/onboarding/wizard': { body: {}, expect: client(200, ['manager', 'worker']) },
+  'PUT /api/onboarding/business-hours': { body: {}, expect: client(422, ['manager', 'worker']) },
+  'PUT /api/onboarding/modules': { body: {}, expect: client(422, ['manager', 'worker']) },
+  'POST /api/onboarding/invites': { body: {}, expect: client(422, ['worker']) },
+  'PUT /api/onboarding/logo': { body: {}, expect: client(415, ['manager', 'worker']) },
   'GET /api/admin/audit': { expect: { ...client(200, ['worker']), provider: 200, dev: 200 } },
 };
 

@@ -1,10 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from 'better-auth/crypto';
 import { account, organization, user, type DefaultRoleKey } from '@streamflow/schema';
 import type { Database, Tx } from '../db/types.ts';
-import { writeDemoData, PIPELINE_STAGES, WORK_ORDER_STATUSES, type DemoVolume } from './demo-data.ts';
+import { provisionTenant } from '../provisioning/register.ts';
+import { loadTemplates } from '../provisioning/template-loader.ts';
+import { addMemberWithRole } from '../provisioning/tenant-template.ts';
+import { writeDemoData, type DemoVolume } from './demo-data.ts';
 import { createRandom } from './random.ts';
-import { addMember, createDefaultRoles } from './tenant-setup.ts';
 
 export const DEMO_PASSWORD = 'streamflow-demo';
 
@@ -72,39 +74,47 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<Se
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const tenant of DEMO_TENANTS) {
     for (const u of tenant.users) result.logins.push({ tenant: tenant.name, email: u.email, role: u.role });
-    await db.orm.transaction(async (tx) => {
-      const exists = await tx.select({ id: organization.id }).from(organization).where(eq(organization.slug, tenant.slug));
-      if (exists[0]) return;
-      const orgId = crypto.randomUUID();
-      await tx.insert(organization).values({
-        id: orgId,
-        name: tenant.name,
-        slug: tenant.slug,
-        industry: tenant.industry,
+    const [exists] = await db.orm.select({ id: organization.id }).from(organization).where(eq(organization.slug, tenant.slug));
+    if (exists) continue;
+    const owner = tenant.users.find((u) => u.role === 'owner');
+    if (!owner) throw new Error(`demo tenant ${tenant.slug} has no owner`);
+    // Demo tenants are made by the one provisioning path, from the home-services template.
+    await provisionTenant(
+      { db, clock: { now: () => now }, templates: loadTemplates(), source: 'seed' },
+      {
         plan: 'pro',
-        settings: {
-          pipelineStages: [...PIPELINE_STAGES],
-          workOrderStatuses: [...WORK_ORDER_STATUSES],
-          demo: true,
+        industry: tenant.industry,
+        externalCustomerId: `demo:${tenant.slug}`,
+        company: { name: tenant.name },
+        owner: { email: owner.email, name: owner.name },
+        sampleData: false,
+      },
+      {
+        slug: tenant.slug,
+        passwordHash,
+        queueJobs: false,
+        extend: async (tx, { orgId, ownerId, roleIds }) => {
+          const userIds: Partial<Record<DefaultRoleKey, string>> = { owner: ownerId };
+          for (const u of tenant.users) {
+            if (u.role === 'owner') continue;
+            const id = await ensureUser(tx, u.email, u.name, passwordHash);
+            userIds[u.role] = id;
+            await addMemberWithRole(tx, orgId, id, u.role, roleIds[u.role]!);
+          }
+          await tx
+            .update(organization)
+            .set({ settings: sql`${organization.settings} || '{"demo": true}'::jsonb` })
+            .where(eq(organization.id, orgId));
+          const people = {
+            ownerId,
+            managerId: userIds.manager ?? ownerId,
+            workerId: userIds.worker ?? userIds.manager ?? ownerId,
+          };
+          await writeDemoData(tx, orgId, people, tenant.volume, createRandom(tenant.seed), now);
         },
-      });
-      const userIds: Partial<Record<DefaultRoleKey, string>> = {};
-      for (const u of tenant.users) userIds[u.role] = await ensureUser(tx, u.email, u.name, passwordHash);
-      const ownerId = userIds.owner;
-      if (!ownerId) throw new Error(`demo tenant ${tenant.slug} has no owner`);
-      const roleIds = await createDefaultRoles(tx, orgId, ownerId);
-      for (const u of tenant.users) {
-        const id = userIds[u.role];
-        if (id) await addMember(tx, orgId, id, u.role, roleIds);
-      }
-      const people = {
-        ownerId,
-        managerId: userIds.manager ?? ownerId,
-        workerId: userIds.worker ?? userIds.manager ?? ownerId,
-      };
-      await writeDemoData(tx, orgId, people, tenant.volume, createRandom(tenant.seed), now);
-      result.created.push(tenant.slug);
-    });
+      },
+    );
+    result.created.push(tenant.slug);
   }
   return result;
 }

@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../testing/db.ts';
+import { jobsSuite } from './worker.suite.ts';
+
+jobsSuite(pgliteEngine);
