@@ -1,0 +1,4 @@
+import { describePg, postgresEngine } from '../testing/db.ts';
+import { adminSuite } from './admin.suite.ts';
+
+describePg('Postgres', () => adminSuite(postgresEngine));

@@ -1,0 +1,204 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/types.ts';
+import { seedDemo } from '../seed/demo.ts';
+import { buildTestApp } from '../testing/app.ts';
+import { signIn, type SignedIn } from '../testing/auth.ts';
+import type { TestEngine } from '../testing/db.ts';
+import { mutation, postWrite } from '../testing/mutations.ts';
+
+interface Role {
+  id: string;
+  key: string;
+  permissions: string[];
+  version: number;
+}
+
+/** Role admin, elevation and the audit API, on PGlite and Postgres. */
+export function adminSuite(engine: TestEngine) {
+  describe(`owner administration on ${engine.kind}: roles, elevation, audit`, () => {
+    let db: Database;
+    let t: ReturnType<typeof buildTestApp>;
+    let owner: SignedIn;
+    let worker: SignedIn;
+    const json = (body: unknown) => ({
+      'content-type': 'application/json',
+      body: JSON.stringify(body),
+    });
+    const call = async (who: SignedIn, method: string, path: string, body?: unknown) => {
+      const res = await t.app.request(path, {
+        method,
+        headers: { ...who.headers, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: json(body).body }),
+      });
+      return {
+        status: res.status,
+        body: (res.status === 204 ? null : await res.json()) as Record<string, unknown>,
+      };
+    };
+    const roles = async () => (await call(owner, 'GET', '/api/admin/roles')).body.roles as Role[];
+    const me = async (who: SignedIn) =>
+      (await (await t.app.request('/api/me', { headers: who.headers })).json()) as {
+        perms: string[];
+      };
+
+    beforeAll(async () => {
+      db = await engine.open();
+      await seedDemo(db);
+      t = buildTestApp(db);
+      [owner, worker] = await Promise.all([
+        signIn(t.app, 'owner@acme.test'),
+        signIn(t.app, 'worker@acme.test'),
+      ]);
+    });
+    afterAll(async () => {
+      await db.close();
+    });
+
+    it('clones a role, and a manager moved to it without leads.update is refused at once; versions and audit show it', async () => {
+      const manager = await signIn(t.app, 'manager@acme.test');
+      const lead = crypto.randomUUID();
+      expect(
+        (
+          await postWrite(t.app, manager.headers, [
+            mutation.insert('leads', { id: lead, name: 'L' }),
+          ])
+        ).body.results[0]?.status,
+      ).toBe('applied');
+      const managerRole = (await roles()).find((r) => r.key === 'manager');
+      const clone = await call(owner, 'POST', `/api/admin/roles/${managerRole?.id}/clone`, {
+        key: 'junior_manager',
+        name: 'Junior manager',
+      });
+      expect(clone.status).toBe(201);
+      const cloneId = String(clone.body.id);
+      const toggled = await call(owner, 'PATCH', `/api/admin/roles/${cloneId}`, {
+        remove: ['leads.update'],
+      });
+      expect(toggled.status).toBe(200);
+      expect(toggled.body.permissions).not.toContain('leads.update');
+      const members = (await call(owner, 'GET', '/api/admin/members')).body.members as {
+        id: string;
+        email: string;
+      }[];
+      const m = members.find((x) => x.email === 'manager@acme.test');
+      expect(
+        (await call(owner, 'PUT', `/api/admin/members/${m?.id}/roles`, { roleIds: [cloneId] })).body
+          .roles,
+      ).toEqual(['junior_manager']);
+
+      const refused = await postWrite(t.app, manager.headers, [
+        mutation.update('leads', lead, { name: 'M' }, { name: 'L' }),
+      ]);
+      expect(refused.body.results[0]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' });
+
+      const versions = (await call(owner, 'GET', `/api/admin/roles/${cloneId}/versions`)).body
+        .versions as { version: number; permissions: string[] }[];
+      expect(versions.map((v) => v.version)).toEqual([2, 1]);
+      expect(versions[1]?.permissions).toContain('leads.update');
+      expect(versions[0]?.permissions).not.toContain('leads.update');
+      const audit = (await call(owner, 'GET', '/api/admin/audit?action=roles.')).body.entries as {
+        action: string;
+        target_id: string;
+      }[];
+      expect(audit.filter((a) => a.target_id === cloneId).map((a) => a.action)).toEqual([
+        'roles.change',
+        'roles.change',
+      ]);
+    });
+
+    it('keeps roles.manage on the owner role and at least one owner', async () => {
+      const ownerRole = (await roles()).find((r) => r.key === 'owner');
+      const strip = await call(owner, 'PATCH', `/api/admin/roles/${ownerRole?.id}`, {
+        remove: ['roles.manage'],
+      });
+      expect(strip.status).toBe(422);
+      expect((strip.body.error as { code: string }).code).toBe('OWNER_NEEDS_ROLES_MANAGE');
+      const members = (await call(owner, 'GET', '/api/admin/members')).body.members as {
+        id: string;
+        email: string;
+      }[];
+      const me_ = members.find((x) => x.email === 'owner@acme.test');
+      const staff = (await roles()).find((r) => r.key === 'staff');
+      const demote = await call(owner, 'PUT', `/api/admin/members/${me_?.id}/roles`, {
+        roleIds: [staff?.id],
+      });
+      expect(demote.status).toBe(422);
+      expect((demote.body.error as { code: string }).code).toBe('LAST_OWNER');
+      const del = await call(owner, 'DELETE', `/api/admin/roles/${ownerRole?.id}`);
+      expect(del.status).toBe(422);
+    });
+
+    it('refuses role admin to a worker, with an audit record', async () => {
+      const res = await call(worker, 'GET', '/api/admin/roles');
+      expect(res.status).toBe(403);
+      const [row] = await db.rows<{ n: number }>(
+        sql`select count(*)::int as n from audit_log where outcome = 'denied' and target_id = '/api/admin/roles'`,
+      );
+      expect(row?.n).toBeGreaterThan(0);
+    });
+
+    it('grants an elevation only with the password and a reason, uses it, expires it by the clock, and revokes', async () => {
+      const wrong = await call(worker, 'POST', '/api/admin/elevations', {
+        scopes: ['leads.read'],
+        reason: 'Customer on the phone needs lead history',
+        minutes: 15,
+        password: 'nope',
+      });
+      expect(wrong.status).toBe(403);
+      const tooLong = await call(worker, 'POST', '/api/admin/elevations', {
+        scopes: ['leads.read'],
+        reason: 'Customer on the phone',
+        minutes: 120,
+        password: 'streamflow-demo',
+      });
+      expect(tooLong.status).toBe(422);
+      expect((await me(worker)).perms).not.toContain('leads.read');
+      const granted = await call(worker, 'POST', '/api/admin/elevations', {
+        scopes: ['leads.read'],
+        reason: 'Customer on the phone needs lead history',
+        minutes: 15,
+        password: 'streamflow-demo',
+      });
+      expect(granted.status).toBe(201);
+      expect((await me(worker)).perms).toContain('leads.read');
+      t.clock.advance(16 * 60_000);
+      expect((await me(worker)).perms).not.toContain('leads.read');
+      t.clock.advance(-16 * 60_000);
+      expect((await me(worker)).perms).toContain('leads.read');
+      expect(
+        (await call(worker, 'DELETE', `/api/admin/elevations/${String(granted.body.id)}`)).status,
+      ).toBe(204);
+      expect((await me(worker)).perms).not.toContain('leads.read');
+      const audit = await db.rows<{ action: string; outcome: string }>(
+        sql`select action, outcome from audit_log where action like 'elevation.%' order by id`,
+      );
+      expect(audit).toEqual([
+        { action: 'elevation.grant', outcome: 'denied' },
+        { action: 'elevation.grant', outcome: 'succeeded' },
+        { action: 'elevation.revoke', outcome: 'succeeded' },
+      ]);
+    });
+
+    it("pages the audit log and shows an owner only their tenant's records", async () => {
+      const globex = await signIn(t.app, 'owner@globex.test');
+      const page1 = await call(owner, 'GET', '/api/admin/audit?limit=2');
+      expect((page1.body.entries as unknown[]).length).toBe(2);
+      const page2 = await call(
+        owner,
+        'GET',
+        `/api/admin/audit?limit=2&before=${String(page1.body.next)}`,
+      );
+      const ids = [
+        ...(page1.body.entries as { id: string }[]),
+        ...(page2.body.entries as { id: string }[]),
+      ].map((e) => Number(e.id));
+      expect(ids).toEqual([...ids].sort((a, b) => b - a));
+      expect(new Set(ids).size).toBe(ids.length);
+      const theirs = (await call(globex, 'GET', '/api/admin/audit?limit=200')).body.entries as {
+        action: string;
+      }[];
+      expect(theirs.some((e) => e.action.startsWith('roles.'))).toBe(false);
+    });
+  });
+}
