@@ -1,42 +1,18 @@
-import {
-  activities,
-  companies,
-  contacts,
-  invoiceLines,
-  invoices,
-  leads,
-  opportunities,
-  payments,
-  quoteLines,
-  quotes,
-  tasks,
-  timeEntries,
-  workOrderStatusHistory,
-  workOrders,
-} from '@streamflow/schema';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { SERVER_OWNED_FIELDS } from '@streamflow/schema';
+import { SHAPES } from '@streamflow/shapes';
+
+/** Tables the app only reads: finance records change on the server (billing, invoicing). */
+const READ_ONLY = new Set(['work_order_status_history', 'invoices', 'invoice_lines', 'payments']);
 
 /**
- * The tables the app keeps locally. `writable` ones get a local overlay and
- * an outbox (UI writes go through their view); the others are read-only
- * mirrors of what the server streams.
+ * The tables the app keeps locally: one per table any named shape fills.
+ * `writable` ones get a local overlay and an outbox (UI writes go through
+ * their view); the others are read-only mirrors of what the server streams.
  */
-export const LOCAL_TABLES: Record<string, { table: PgTable; writable: boolean }> = {
-  companies: { table: companies, writable: true },
-  contacts: { table: contacts, writable: true },
-  leads: { table: leads, writable: true },
-  opportunities: { table: opportunities, writable: true },
-  tasks: { table: tasks, writable: true },
-  activities: { table: activities, writable: true },
-  work_orders: { table: workOrders, writable: true },
-  work_order_status_history: { table: workOrderStatusHistory, writable: false },
-  time_entries: { table: timeEntries, writable: true },
-  quotes: { table: quotes, writable: true },
-  quote_lines: { table: quoteLines, writable: true },
-  invoices: { table: invoices, writable: false },
-  invoice_lines: { table: invoiceLines, writable: false },
-  payments: { table: payments, writable: false },
-};
+export const LOCAL_TABLES: Record<string, { table: PgTable; writable: boolean }> = Object.fromEntries(
+  Object.values(SHAPES).map((s) => [s.table, { table: s.drizzle, writable: !READ_ONLY.has(s.table) }]),
+);
 
 /** Columns the server owns; never sent in a mutation's values. */
-export const SERVER_OWNED = new Set(['org_id', 'created_at', 'updated_at', 'updated_by', 'write_id']);
+export const SERVER_OWNED: ReadonlySet<string> = new Set(SERVER_OWNED_FIELDS);
