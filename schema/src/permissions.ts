@@ -41,6 +41,26 @@ export const PERMISSIONS: readonly Permission[] = [
   ...ADMIN_PERMISSIONS,
 ];
 
+/**
+ * Permissions a break-glass elevation never grants. Each one could turn a
+ * temporary grant into a lasting one (assigning oneself a role, adding
+ * members) or reaches beyond the member's own work (the tenant's billing and
+ * settings); they are only ever held through a role an owner assigned.
+ */
+export const NON_ELEVATABLE_PERMISSIONS = [
+  'roles.manage',
+  'members.manage',
+  'billing.manage',
+  'settings.manage',
+] as const satisfies readonly Permission[];
+
+const NON_ELEVATABLE: ReadonlySet<string> = new Set(NON_ELEVATABLE_PERMISSIONS);
+
+/** True when an elevation may grant `permission` (see NON_ELEVATABLE_PERMISSIONS). */
+export function isElevatable(permission: Permission): boolean {
+  return !NON_ELEVATABLE.has(permission);
+}
+
 const PERMISSION_SET: ReadonlySet<string> = new Set(PERMISSIONS);
 
 /** True when `value` names a permission of the registry. */

@@ -16,8 +16,8 @@ import { impersonationGuard, impersonationRoutes } from './auth/impersonation.ts
 import { publicRoute } from './auth/guards.ts';
 import { createMetrics } from './metrics.ts';
 import { originCheck, securityHeaders } from './middleware/security-headers.ts';
-import { clientIp, memoryStore, rateLimit } from './rate-limit/token-bucket.ts';
-import { postgresStore } from './rate-limit/postgres-store.ts';
+import { rateLimits } from './rate-limit/limits.ts';
+import { authAudit } from './auth/auth-audit.ts';
 
 export type { Deps } from './context.ts';
 
@@ -34,41 +34,12 @@ export function createApp(deps: Deps) {
   app.use(securityHeaders({ hsts: deps.env.NODE_ENV === 'production' }));
   app.use(originCheck([deps.env.PUBLIC_URL, ...deps.env.TRUSTED_ORIGINS]));
 
-  const { env, clock } = deps;
-  const store = env.RATE_LIMIT_STORE === 'postgres' ? postgresStore(deps.db) : memoryStore();
-  const ip = (c: Parameters<typeof clientIp>[0]) => `ip:${clientIp(c, env.TRUST_PROXY_HEADER)}`;
-  const strict = rateLimit(store, clock, {
-    name: 'signin',
-    capacity: env.RATE_LIMIT_SIGNIN_PER_MIN,
-    refillPerSec: env.RATE_LIMIT_SIGNIN_PER_MIN / 60,
-    keys: (c) => [ip(c)],
-  });
-  for (const path of [
-    '/api/auth/sign-in/*',
-    '/api/auth/sign-up/*',
-    '/api/auth/request-password-reset',
-    '/api/auth/reset-password',
-    '/api/tenant/signup',
-  ]) {
-    app.use(path, (c, next) => (c.req.method === 'POST' ? strict(c, next) : next()));
-  }
-  const publicLimit = rateLimit(store, clock, {
-    name: 'public',
-    capacity: env.RATE_LIMIT_PUBLIC_PER_MIN,
-    refillPerSec: env.RATE_LIMIT_PUBLIC_PER_MIN / 60,
-    keys: (c) => [ip(c)],
-  });
-  app.use('/api/auth/*', publicLimit);
-  app.use('/api/tenant/*', publicLimit);
+  const limits = rateLimits(deps);
+  for (const [path, mw] of limits.beforeSession) app.use(path, mw);
+  app.use('/api/auth/*', authAudit(deps));
   app.use(sessionMiddleware(deps));
   app.use(impersonationGuard(deps));
-  const writeLimit = rateLimit(store, clock, {
-    name: 'write',
-    capacity: env.RATE_LIMIT_WRITE_PER_SEC * 10,
-    refillPerSec: env.RATE_LIMIT_WRITE_PER_SEC,
-    keys: (c) => [ip(c), `user:${c.get('principal')?.userId ?? 'anonymous'}`],
-  });
-  app.use('/api/write', (c, next) => (c.req.method === 'POST' ? writeLimit(c, next) : next()));
+  app.use('/api/write', limits.write);
 
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps.auth));

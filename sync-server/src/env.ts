@@ -45,6 +45,8 @@ const schema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /** Sign-in and password-reset attempts per client IP per minute (burst of the same size). */
     RATE_LIMIT_SIGNIN_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
+    /** Sign-in and password-reset attempts per account (the email asked for) per minute, from any IP. */
+    RATE_LIMIT_SIGNIN_PER_ACCOUNT_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(5),
     /** Other /api/auth and public requests per client IP per minute. */
     RATE_LIMIT_PUBLIC_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(120),
     /** POST /api/write batches per user per second (burst of 10x). */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/types.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { buildTestApp } from '../testing/app.ts';
-import { signIn, type SignedIn } from '../testing/auth.ts';
+import { addTestUser, signIn, type SignedIn } from '../testing/auth.ts';
 import type { TestEngine } from '../testing/db.ts';
 import { mutation, postWrite } from '../testing/mutations.ts';
 
@@ -180,6 +180,46 @@ export function adminSuite(engine: TestEngine) {
       ]);
     });
 
+    it('lets an elevated worker use the scope on the write API until the clock passes expires_at', async () => {
+      const [l] = await db.rows<{ id: string; name: string }>(
+        sql`select l.id, l.name from leads l join organization o on o.id = l.org_id where o.slug = 'acme' limit 1`,
+      );
+      const rename = (name: string, base: string) =>
+        postWrite(t.app, worker.headers, [mutation.update('leads', l?.id ?? '', { name }, { name: base })]);
+      expect((await rename('Before elevation', l?.name ?? '')).body.results[0]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' });
+      const granted = await call(worker, 'POST', '/api/admin/elevations', {
+        scopes: ['leads.read', 'leads.update'],
+        reason: 'Fixing a lead name while the office is closed',
+        minutes: 5,
+        password: 'streamflow-demo',
+      });
+      expect(granted.status).toBe(201);
+      expect((await rename('During elevation', l?.name ?? '')).body.results[0]).toMatchObject({ status: 'applied' });
+      t.clock.advance(5 * 60_000 + 1);
+      expect((await rename('After expiry', 'During elevation')).body.results[0]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' });
+      const [after] = await db.rows<{ name: string }>(sql`select name from leads where id = ${l?.id ?? ''}`);
+      expect(after?.name).toBe('During elevation');
+    });
+
+    it('never elevates to a permission that would outlast the elevation (roles.manage and the like)', async () => {
+      for (const scope of ['roles.manage', 'members.manage', 'billing.manage', 'settings.manage']) {
+        const res = await call(worker, 'POST', '/api/admin/elevations', {
+          scopes: ['leads.read', scope],
+          reason: 'I would like to make myself the owner',
+          minutes: 5,
+          password: 'streamflow-demo',
+        });
+        expect(res.status).toBe(422);
+        expect((res.body.error as { code: string }).code).toBe('SCOPE_NOT_ELEVATABLE');
+      }
+      expect((await me(worker)).perms).not.toContain('roles.manage');
+      expect((await call(worker, 'GET', '/api/admin/roles')).status).toBe(403);
+      const [denied] = await db.rows<{ n: number }>(
+        sql`select count(*)::int as n from audit_log where action = 'elevation.grant' and outcome = 'denied' and details->>'code' = 'SCOPE_NOT_ELEVATABLE'`,
+      );
+      expect(denied?.n).toBe(4);
+    });
+
     it("pages the audit log and shows an owner only their tenant's records", async () => {
       const globex = await signIn(t.app, 'owner@globex.test');
       const page1 = await call(owner, 'GET', '/api/admin/audit?limit=2');
@@ -199,6 +239,20 @@ export function adminSuite(engine: TestEngine) {
         action: string;
       }[];
       expect(theirs.some((e) => e.action.startsWith('roles.'))).toBe(false);
+    });
+
+    it('shows provider staff every tenant, narrowed by tenant on request, and refuses accounting staff', async () => {
+      await addTestUser(db, { email: 'audit-provider@platform.test', space: 'provider' });
+      await addTestUser(db, { email: 'audit-books@platform.test', space: 'accounting', tenants: ['acme'] });
+      const provider = await signIn(t.app, 'audit-provider@platform.test');
+      const [acme] = await db.rows<{ id: string }>(sql`select id from organization where slug = 'acme'`);
+      const all = (await call(provider, 'GET', '/api/admin/audit?limit=200')).body.entries as { org_id: string | null }[];
+      expect(new Set(all.map((e) => e.org_id)).size).toBeGreaterThan(1);
+      const one = (await call(provider, 'GET', `/api/admin/audit?limit=200&tenant=${acme?.id ?? ''}`)).body.entries as { org_id: string | null }[];
+      expect(one.length).toBeGreaterThan(0);
+      expect(one.every((e) => e.org_id === acme?.id)).toBe(true);
+      const books = await signIn(t.app, 'audit-books@platform.test');
+      expect((await call(books, 'GET', '/api/admin/audit')).status).toBe(403);
     });
   });
 }

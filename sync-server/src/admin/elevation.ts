@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { verifyPassword } from 'better-auth/crypto';
-import { isPermission } from '@streamflow/schema';
+import { isElevatable, isPermission } from '@streamflow/schema';
 import { recordAudit } from '../audit/record.ts';
 import type { TenantPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 export const ElevationErrors = {
   REAUTH_FAILED: 'REAUTH_FAILED',
   UNKNOWN_PERMISSION: 'UNKNOWN_PERMISSION',
+  SCOPE_NOT_ELEVATABLE: 'SCOPE_NOT_ELEVATABLE',
   ELEVATION_NOT_FOUND: 'ELEVATION_NOT_FOUND',
 } as const;
 
@@ -25,6 +26,19 @@ export async function reauthenticate(db: Database, userId: string, password: str
 }
 
 /**
+ * Throws 422 unless every scope is a registry permission an elevation may
+ * grant (never roles.manage, members.manage, billing.manage, settings.manage).
+ */
+export function checkScopes(scopes: readonly string[]): void {
+  const bad = scopes.filter((s) => !isPermission(s));
+  if (bad.length > 0) throw new AppError(422, ElevationErrors.UNKNOWN_PERMISSION, `Unknown permission(s): ${bad.join(', ')}.`, { scopes: bad });
+  const locked = scopes.filter((s) => isPermission(s) && !isElevatable(s));
+  if (locked.length > 0) {
+    throw new AppError(422, ElevationErrors.SCOPE_NOT_ELEVATABLE, `An elevation cannot grant ${locked.join(', ')}: ask an owner for a role.`, { scopes: locked });
+  }
+}
+
+/**
  * Grants break-glass scopes to the caller until now + minutes (at most 60),
  * after re-auth, with a reason; audited. Expiry needs no job: effective
  * permissions only count elevations whose `expires_at` is in the future.
@@ -37,8 +51,7 @@ export async function grantElevation(
   input: { scopes: string[]; reason: string; minutes: number },
   requestId: string | null,
 ) {
-  const bad = input.scopes.filter((s) => !isPermission(s));
-  if (bad.length > 0) throw new AppError(422, ElevationErrors.UNKNOWN_PERMISSION, `Unknown permission(s): ${bad.join(', ')}.`);
+  checkScopes(input.scopes);
   const expiresAt = new Date(clock.now().getTime() + input.minutes * 60_000);
   const [row] = await db.rows<{ id: string }>(
     sql`insert into elevations (org_id, user_id, scopes, reason, expires_at)

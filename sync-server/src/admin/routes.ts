@@ -6,8 +6,8 @@ import { principalOf, requirePerm, requireSpace, requireTenant, tenantPrincipalO
 import type { AppEnv, Deps } from '../context.ts';
 import { withPlatform, withTenant } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
-import { ElevationErrors, MAX_ELEVATION_MINUTES, grantElevation, reauthenticate, revokeElevation } from './elevation.ts';
-import { assignRoles, cloneRole, deleteRole, listRoles, updateRole } from './roles-service.ts';
+import { ElevationErrors, MAX_ELEVATION_MINUTES, checkScopes, grantElevation, reauthenticate, revokeElevation } from './elevation.ts';
+import { RoleErrors, assignRoles, cloneRole, deleteRole, listRoles, updateRole } from './roles-service.ts';
 
 const key = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'lowercase letters, digits and _');
 const uuid = z.uuid();
@@ -48,9 +48,12 @@ export function adminRoutes(deps: Deps) {
     .get('/api/admin/roles/:id/versions', tenant, manageRoles, async (c) => {
       const p = tenantPrincipalOf(c);
       const roleId = id(c.req.param('id'));
-      const versions = await withTenant(db, scope(p), (tx) =>
-        db.rows(sql`select version, name, permissions, change, changed_by, created_at from role_versions where role_id = ${roleId} order by version desc`, tx),
-      );
+      const versions = await withTenant(db, scope(p), async (tx) => {
+        // Another tenant's role is answered exactly like a missing one (RLS hides it).
+        const found = await db.rows(sql`select 1 from roles where id = ${roleId}`, tx);
+        if (found.length === 0) throw new AppError(404, RoleErrors.ROLE_NOT_FOUND, 'No such role.');
+        return db.rows(sql`select version, name, permissions, change, changed_by, created_at from role_versions where role_id = ${roleId} order by version desc`, tx);
+      });
       return c.json({ versions });
     })
     .get('/api/admin/members', tenant, requirePerm(deps, 'members.manage'), async (c) => {
@@ -83,9 +86,18 @@ export function adminRoutes(deps: Deps) {
           password: z.string().min(1).max(200),
         })
         .parse(await c.req.json());
+      const refuse = async (err: AppError): Promise<never> => {
+        await recordAudit(db, { action: 'elevation.grant', outcome: 'denied', actorUserId: p.userId, orgId: p.orgId, space: 'client', requestId: c.get('requestId'), details: { code: err.code, scopes: body.scopes, reason: body.reason } });
+        throw err;
+      };
+      try {
+        checkScopes(body.scopes);
+      } catch (err) {
+        if (err instanceof AppError) await refuse(err);
+        throw err;
+      }
       if (!(await reauthenticate(db, p.userId, body.password))) {
-        await recordAudit(db, { action: 'elevation.grant', outcome: 'denied', actorUserId: p.userId, orgId: p.orgId, space: 'client', requestId: c.get('requestId'), details: { reason: 'reauth failed' } });
-        throw new AppError(403, ElevationErrors.REAUTH_FAILED, 'The password is not right.');
+        await refuse(new AppError(403, ElevationErrors.REAUTH_FAILED, 'The password is not right.'));
       }
       const granted = await withTenant(db, scope(p), (tx) => grantElevation(db, tx, clock, p, body, c.get('requestId')));
       return c.json(granted, 201);
@@ -118,12 +130,17 @@ export function adminRoutes(deps: Deps) {
           action: z.string().max(100).optional(),
           outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']).optional(),
           actor: z.string().max(64).optional(),
+          target: z.string().max(200).optional(),
+          /** Staff only: one tenant's records (an owner always sees only their own tenant). */
+          tenant: z.string().max(64).optional(),
         })
         .parse(c.req.query());
       const filters = sql`(${q.before ?? null}::bigint is null or id < ${q.before ?? null}::bigint)
         and (${q.action ?? null}::text is null or action like ${`${q.action ?? ''}%`})
         and (${q.outcome ?? null}::text is null or outcome = ${q.outcome ?? null})
-        and (${q.actor ?? null}::text is null or actor_user_id = ${q.actor ?? null})`;
+        and (${q.actor ?? null}::text is null or actor_user_id = ${q.actor ?? null})
+        and (${q.target ?? null}::text is null or target_id = ${q.target ?? null})
+        and (${q.tenant ?? null}::text is null or org_id = ${q.tenant ?? null})`;
       const select = sql`select id::text, at, request_id, actor_user_id, org_id, space, action, target_table, target_id, outcome, details from audit_log`;
       let rows: Record<string, unknown>[];
       if (p.space === 'client') {

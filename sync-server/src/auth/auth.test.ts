@@ -71,6 +71,20 @@ describe('auth and /api/me', () => {
       body: JSON.stringify({ email: 'owner@acme.test', password: 'wrong-password' }),
     });
     expect(bad.status).toBe(401);
+    const [ownerRow] = await db.rows<{ id: string }>(sql`select id from "user" where email = 'owner@acme.test'`);
+    const failed = await db.rows(
+      sql`select actor_user_id, org_id, space, target_id, details->>'email' as email from audit_log
+          where action = 'auth.sign_in' and outcome = 'failed'`,
+    );
+    expect(failed).toEqual([{ actor_user_id: null, org_id: acmeId, space: 'client', target_id: ownerRow?.id, email: 'owner@acme.test' }]);
+    const unknown = await t.app.request('/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_ORIGIN },
+      body: JSON.stringify({ email: 'nobody@acme.test', password: 'wrong-password' }),
+    });
+    expect(unknown.status).toBe(401);
+    const [none] = await db.rows(sql`select org_id, target_id from audit_log where action = 'auth.sign_in' and details->>'email' = 'nobody@acme.test'`);
+    expect(none).toEqual({ org_id: null, target_id: null });
     const s = await signIn(t.app, 'manager@acme.test');
     expect((await me(s.headers)).status).toBe(200);
     const out = await t.app.request('/api/auth/sign-out', { method: 'POST', headers: { ...s.headers, 'content-type': 'application/json' }, body: '{}' });
@@ -110,5 +124,20 @@ describe('auth and /api/me', () => {
     await expect(signIn(t.app, 'owner@globex.test')).rejects.toThrow(/401/);
     const again = await signIn(t.app, 'owner@globex.test', 'a-brand-new-password');
     expect((await me(again.headers)).status).toBe(200);
+    const reused = await t.app.request('/api/auth/reset-password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_ORIGIN },
+      body: JSON.stringify({ newPassword: 'another-new-password', token }),
+    });
+    expect(reused.status).toBe(400);
+    const [u] = await db.rows<{ id: string }>(sql`select id from "user" where email = 'owner@globex.test'`);
+    const trail = await db.rows(
+      sql`select action, outcome, target_id from audit_log where action like 'auth.password_reset%' order by id`,
+    );
+    expect(trail).toEqual([
+      { action: 'auth.password_reset_request', outcome: 'succeeded', target_id: u?.id },
+      { action: 'auth.password_reset', outcome: 'succeeded', target_id: u?.id },
+      { action: 'auth.password_reset', outcome: 'failed', target_id: null },
+    ]);
   });
 });

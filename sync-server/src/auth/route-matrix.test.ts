@@ -1,9 +1,8 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/types.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { buildTestApp } from '../testing/app.ts';
-import { signIn, TEST_ORIGIN, type SignedIn } from '../testing/auth.ts';
+import { addTestUser, signIn, TEST_ORIGIN, type SignedIn } from '../testing/auth.ts';
 import { createTestPglite } from '../testing/db.ts';
 import { isGuard } from './guards.ts';
 
@@ -12,14 +11,15 @@ import { isGuard } from './guards.ts';
  * must appear in the matrix below with the status each kind of caller gets.
  * A new route without a guard, or without a row here, fails this test.
  */
-type Caller = 'anon' | 'owner' | 'manager' | 'worker' | 'provider' | 'dev' | 'accounting' | 'otherOwner';
-const CALLERS: Caller[] = ['anon', 'owner', 'manager', 'worker', 'provider', 'dev', 'accounting', 'otherOwner'];
+type Caller = 'anon' | 'owner' | 'manager' | 'staff' | 'worker' | 'provider' | 'dev' | 'accounting' | 'otherOwner';
+const CALLERS: Caller[] = ['anon', 'owner', 'manager', 'staff', 'worker', 'provider', 'dev', 'accounting', 'otherOwner'];
 
 /** Expected status per caller; `ok` is the route's success status for a well-formed request. */
 const client = (ok: number, denied: Caller[] = []): Record<Caller, number> => ({
   anon: 401,
   owner: ok,
   manager: denied.includes('manager') ? 403 : ok,
+  staff: denied.includes('staff') ? 403 : ok,
   worker: denied.includes('worker') ? 403 : ok,
   provider: 403,
   dev: 403,
@@ -35,36 +35,36 @@ const MATRIX: Record<string, { path?: string; body?: unknown; expect: Record<Cal
   'GET /metrics': { expect: PUBLIC(200) },
   'GET /api/me': { expect: { ...PUBLIC(200), anon: 401 } },
   'POST /api/write': { body: { mutations: [{ id: ZERO, table: 'leads', op: 'delete', pk: { id: ZERO } }] }, expect: client(200) },
-  'GET /api/admin/roles': { expect: client(200, ['manager', 'worker']) },
-  'POST /api/admin/roles/:id/clone': { path: `/api/admin/roles/${ZERO}/clone`, body: { key: 'x_role', name: 'X' }, expect: client(404, ['manager', 'worker']) },
-  'PATCH /api/admin/roles/:id': { path: `/api/admin/roles/${ZERO}`, body: { name: 'X' }, expect: client(404, ['manager', 'worker']) },
-  'DELETE /api/admin/roles/:id': { path: `/api/admin/roles/${ZERO}`, expect: client(404, ['manager', 'worker']) },
-  'GET /api/admin/roles/:id/versions': { path: `/api/admin/roles/${ZERO}/versions`, expect: client(200, ['manager', 'worker']) },
-  'GET /api/admin/members': { expect: client(200, ['worker']) },
-  'PUT /api/admin/members/:id/roles': { path: '/api/admin/members/nobody/roles', body: { roleIds: [ZERO] }, expect: client(404, ['manager', 'worker']) },
+  'GET /api/admin/roles': { expect: client(200, ['manager', 'staff', 'worker']) },
+  'POST /api/admin/roles/:id/clone': { path: `/api/admin/roles/${ZERO}/clone`, body: { key: 'x_role', name: 'X' }, expect: client(404, ['manager', 'staff', 'worker']) },
+  'PATCH /api/admin/roles/:id': { path: `/api/admin/roles/${ZERO}`, body: { name: 'X' }, expect: client(404, ['manager', 'staff', 'worker']) },
+  'DELETE /api/admin/roles/:id': { path: `/api/admin/roles/${ZERO}`, expect: client(404, ['manager', 'staff', 'worker']) },
+  'GET /api/admin/roles/:id/versions': { path: `/api/admin/roles/${ZERO}/versions`, expect: client(404, ['manager', 'staff', 'worker']) },
+  'GET /api/admin/members': { expect: client(200, ['staff', 'worker']) },
+  'PUT /api/admin/members/:id/roles': { path: '/api/admin/members/nobody/roles', body: { roleIds: [ZERO] }, expect: client(404, ['manager', 'staff', 'worker']) },
   'POST /api/admin/elevations': { body: { scopes: ['leads.read'], reason: 'matrix test reason', minutes: 5, password: 'wrong' }, expect: client(403) },
   'GET /api/admin/elevations': { expect: client(200) },
   'DELETE /api/admin/elevations/:id': { path: `/api/admin/elevations/${ZERO}`, expect: client(404) },
   'POST /api/provider/impersonations': {
     body: { tenantId: 'none', userEmail: 'x@y.test', reason: 'matrix test reason', minutes: 5, password: 'wrong' },
-    expect: { anon: 401, owner: 403, manager: 403, worker: 403, provider: 403, dev: 403, accounting: 403, otherOwner: 403 },
+    expect: { anon: 401, owner: 403, manager: 403, staff: 403, worker: 403, provider: 403, dev: 403, accounting: 403, otherOwner: 403 },
   },
   'DELETE /api/impersonation': { expect: { ...PUBLIC(404), anon: 401 } },
-  'GET /api/dev/jobs': { expect: { ...client(403, ['manager', 'worker']), owner: 403, otherOwner: 403, dev: 200 } },
-  'GET /api/dev/jobs/metrics': { expect: { ...client(403, ['manager', 'worker']), owner: 403, otherOwner: 403, dev: 200 } },
-  'POST /api/dev/jobs/:id/retry': { path: `/api/dev/jobs/${ZERO}/retry`, expect: { ...client(403, ['manager', 'worker']), owner: 403, otherOwner: 403, dev: 404 } },
+  'GET /api/dev/jobs': { expect: { ...client(403, ['manager', 'staff', 'worker']), owner: 403, otherOwner: 403, dev: 200 } },
+  'GET /api/dev/jobs/metrics': { expect: { ...client(403, ['manager', 'staff', 'worker']), owner: 403, otherOwner: 403, dev: 200 } },
+  'POST /api/dev/jobs/:id/retry': { path: `/api/dev/jobs/${ZERO}/retry`, expect: { ...client(403, ['manager', 'staff', 'worker']), owner: 403, otherOwner: 403, dev: 404 } },
   'GET /api/tenant/industries': { expect: PUBLIC(200) },
   // Provider staff or a signed request; the body here is incomplete, so provider staff get 422.
   'POST /api/tenant/register': { body: {}, expect: { ...PUBLIC(403), anon: 401, provider: 422 } },
   'POST /api/tenant/signup': { body: {}, expect: PUBLIC(422) },
   'GET /api/onboarding': { expect: client(200) },
   'GET /api/onboarding/logo': { expect: client(404) },
-  'PUT /api/onboarding/wizard': { body: {}, expect: client(200, ['manager', 'worker']) },
-  'PUT /api/onboarding/business-hours': { body: {}, expect: client(422, ['manager', 'worker']) },
-  'PUT /api/onboarding/modules': { body: {}, expect: client(422, ['manager', 'worker']) },
-  'POST /api/onboarding/invites': { body: {}, expect: client(422, ['worker']) },
-  'PUT /api/onboarding/logo': { body: {}, expect: client(415, ['manager', 'worker']) },
-  'GET /api/admin/audit': { expect: { ...client(200, ['worker']), provider: 200, dev: 200 } },
+  'PUT /api/onboarding/wizard': { body: {}, expect: client(200, ['manager', 'staff', 'worker']) },
+  'PUT /api/onboarding/business-hours': { body: {}, expect: client(422, ['manager', 'staff', 'worker']) },
+  'PUT /api/onboarding/modules': { body: {}, expect: client(422, ['manager', 'staff', 'worker']) },
+  'POST /api/onboarding/invites': { body: {}, expect: client(422, ['staff', 'worker']) },
+  'PUT /api/onboarding/logo': { body: {}, expect: client(415, ['manager', 'staff', 'worker']) },
+  'GET /api/admin/audit': { expect: { ...client(200, ['staff', 'worker']), provider: 200, dev: 200 } },
 };
 
 describe('route table × callers', () => {
@@ -76,16 +76,12 @@ describe('route table × callers', () => {
     db = await createTestPglite();
     await seedDemo(db);
     t = buildTestApp(db);
-    // Platform staff: existing demo users promoted into each space for this test database.
-    const staff: [Caller, string, string][] = [['provider', 'provider@platform.test', 'provider'], ['dev', 'dev@platform.test', 'dev'], ['accounting', 'accounting@platform.test', 'accounting']];
-    const [acct] = await db.rows<{ password: string }>(sql`select a.password from account a join "user" u on u.id = a.user_id where u.email = 'owner@acme.test'`);
-    for (const [, email, space] of staff) {
-      const id = crypto.randomUUID();
-      await db.rows(sql`insert into "user" (id, name, email, email_verified) values (${id}, ${space}, ${email}, true)`);
-      await db.rows(sql`insert into account (id, account_id, provider_id, user_id, password) values (${crypto.randomUUID()}, ${id}, 'credential', ${id}, ${acct?.password ?? ''})`);
-      await db.rows(sql`insert into platform_staff (user_id, space) values (${id}, ${space})`);
+    const staff: [Caller, string][] = [['provider', 'provider@platform.test'], ['dev', 'dev@platform.test'], ['accounting', 'accounting@platform.test']];
+    for (const [space, email] of staff) {
+      if (space === 'provider' || space === 'dev' || space === 'accounting') await addTestUser(db, { email, space, tenants: space === 'accounting' ? ['acme'] : [] });
     }
-    const emails: [Caller, string][] = [['owner', 'owner@acme.test'], ['manager', 'manager@acme.test'], ['worker', 'worker@acme.test'], ['otherOwner', 'owner@globex.test'], ...staff.map(([c, e]): [Caller, string] => [c, e])];
+    await addTestUser(db, { email: 'staff@acme.test', tenant: 'acme', role: 'staff' });
+    const emails: [Caller, string][] = [['owner', 'owner@acme.test'], ['manager', 'manager@acme.test'], ['staff', 'staff@acme.test'], ['worker', 'worker@acme.test'], ['otherOwner', 'owner@globex.test'], ...staff];
     for (const [caller, email] of emails) sessions.set(caller, await signIn(t.app, email));
   });
   afterAll(async () => {

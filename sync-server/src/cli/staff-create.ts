@@ -32,7 +32,7 @@ try {
   const r = await createStaff(db, { email: values.email, name: values.name ?? values.email, space, password, tenants: values.tenant });
   process.stdout.write(
     r.created
-      ? `Created ${space} staff ${values.email}. Password: ${password}\n`
+      ? `Created ${space} staff ${values.email}. ${process.env.STAFF_PASSWORD ? 'Password: as given in STAFF_PASSWORD' : `One-time password: ${password}`}\n`
       : `${values.email} is now ${space} staff (existing password kept).\n`,
   );
 } finally {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/types.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { buildTestApp } from '../testing/app.ts';
-import { signIn } from '../testing/auth.ts';
+import { signIn, TEST_ORIGIN } from '../testing/auth.ts';
+import { DEMO_PASSWORD } from '../seed/demo.ts';
 import { createTestPglite } from '../testing/db.ts';
 
 describe('security headers and origin checks', () => {
@@ -22,6 +23,34 @@ describe('security headers and origin checks', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('sets session cookies httpOnly and SameSite=Lax, Secure with HSTS in production only', async () => {
+    const cookieOf = async (env: Record<string, string>) => {
+      const t = buildTestApp(db, { env });
+      const res = await t.app.request('/api/auth/sign-in/email', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: TEST_ORIGIN },
+        body: JSON.stringify({ email: 'worker@acme.test', password: DEMO_PASSWORD }),
+      });
+      expect(res.status).toBe(200);
+      const session = res.headers.getSetCookie().find((c) => c.includes('session_token='));
+      return { session: session ?? '', hsts: res.headers.get('strict-transport-security') };
+    };
+    const dev = await cookieOf({});
+    expect(dev.session).toMatch(/HttpOnly/i);
+    expect(dev.session).toMatch(/SameSite=Lax/i);
+    expect(dev.session).not.toMatch(/;\s*Secure/i);
+    expect(dev.hsts).toBeNull();
+    const prod = await cookieOf({
+      NODE_ENV: 'production',
+      BETTER_AUTH_SECRET: 'a-production-secret-of-at-least-32-chars',
+      APP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
+    expect(prod.session).toMatch(/HttpOnly/i);
+    expect(prod.session).toMatch(/SameSite=Lax/i);
+    expect(prod.session).toMatch(/;\s*Secure/i);
+    expect(prod.hsts).toMatch(/max-age=\d+/);
   });
 
   it('refuses a cookie-authenticated POST from another origin, and accepts one from the app', async () => {

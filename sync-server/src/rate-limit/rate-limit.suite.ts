@@ -34,5 +34,28 @@ export function rateLimitSuite(engine: TestEngine, store: 'memory' | 'postgres')
       expect((await attempt()).status).toBe(401);
       expect((await attempt()).status).toBe(429);
     });
+
+    it('limits attempts on one account from many IPs, and leaves other accounts alone', async () => {
+      const t = buildTestApp(db, { env: { RATE_LIMIT_SIGNIN_PER_ACCOUNT_PER_MIN: '2', TRUST_PROXY_HEADER: 'x-forwarded-for', RATE_LIMIT_STORE: store } });
+      let n = 0;
+      const attempt = (email: string) =>
+        t.app.request('/api/auth/sign-in/email', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, 'x-forwarded-for': `203.0.113.${++n}` },
+          body: JSON.stringify({ email, password: 'wrong-password' }),
+        });
+      expect((await attempt('Manager@Acme.test')).status).toBe(401);
+      expect((await attempt('manager@acme.test')).status).toBe(401);
+      const limited = await attempt('manager@acme.test');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await attempt('worker@acme.test')).status).toBe(401);
+      const reset = await t.app.request('/api/auth/request-password-reset', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, 'x-forwarded-for': '198.51.100.7' },
+        body: JSON.stringify({ email: 'manager@acme.test', redirectTo: '/reset-password' }),
+      });
+      expect(reset.status).toBe(429);
+    });
   });
 }

@@ -39,8 +39,8 @@ export interface RateLimitRule {
   capacity: number;
   /** Tokens per second. */
   refillPerSec: number;
-  /** What a bucket belongs to: the client IP, and the user when signed in. */
-  keys: (c: Context<AppEnv>) => string[];
+  /** What a bucket belongs to: the client IP, and the user (signed in, or the account signed into). */
+  keys: (c: Context<AppEnv>) => string[] | Promise<string[]>;
 }
 
 /** The caller's IP: from the socket, or from a trusted proxy header when configured. */
@@ -59,9 +59,10 @@ export function clientIp(c: Context<AppEnv>, proxyHeader: string | undefined): s
 /** 429 with Retry-After in the envelope when any of the rule's buckets is empty. */
 export function rateLimit(store: BucketStore, clock: Clock, rule: RateLimitRule) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    for (const k of rule.keys(c)) {
+    for (const k of await rule.keys(c)) {
       const r = await store.take(`${rule.name}:${k}`, rule.capacity, rule.refillPerSec, clock.now().getTime());
       if (!r.ok) {
+        c.get('log').info('rate limited', { rule: rule.name, retryAfterSec: r.retryAfterSec });
         c.header('Retry-After', String(r.retryAfterSec));
         throw new AppError(429, 'RATE_LIMITED', 'Too many requests; try again later.', { retryAfterSeconds: r.retryAfterSec });
       }

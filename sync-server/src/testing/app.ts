@@ -30,7 +30,7 @@ export function captureLogger(): Logger & { lines: Record<string, unknown>[] } {
 /** The test environment: parsed by the real parser, with overrides. */
 export function testEnv(overrides: Record<string, string> = {}): Env {
   // Limits high enough that suites are not throttled; rate-limit tests override them.
-  return parseEnv({ NODE_ENV: 'test', RATE_LIMIT_SIGNIN_PER_MIN: '10000', RATE_LIMIT_PUBLIC_PER_MIN: '100000', RATE_LIMIT_WRITE_PER_SEC: '10000', ...overrides });
+  return parseEnv({ NODE_ENV: 'test', RATE_LIMIT_SIGNIN_PER_MIN: '10000', RATE_LIMIT_SIGNIN_PER_ACCOUNT_PER_MIN: '10000', RATE_LIMIT_PUBLIC_PER_MIN: '100000', RATE_LIMIT_WRITE_PER_SEC: '10000', ...overrides });
 }
 
 /** Builds the real app on a test database, with a capturing logger and a settable clock. */

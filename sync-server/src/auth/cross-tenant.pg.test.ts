@@ -1,0 +1,4 @@
+import { describePg, postgresEngine } from '../testing/db.ts';
+import { crossTenantSuite } from './cross-tenant.suite.ts';
+
+describePg('Postgres', () => crossTenantSuite(postgresEngine));
