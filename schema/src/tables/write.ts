@@ -20,5 +20,10 @@ export const writeMutations = pgTable(
     idempotencyKey: text('idempotency_key').notNull(),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.id] }), index('write_mutations_created_idx').on(t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index('write_mutations_created_idx').on(t.createdAt),
+    // Last-writer-wins tombstones: deletes of a row are looked up by row id.
+    index('write_mutations_row_idx').on(t.orgId, t.rowId),
+  ],
 );

@@ -14,6 +14,7 @@ import {
 } from '@streamflow/schema';
 import { comparable, toDbValues, toWireRow, wireColumns } from './columns.ts';
 import { MutationCodes } from './errors.ts';
+import { foreignReferences } from './references.ts';
 import { OWNER_COLUMN, isRestrictedWorker } from './rules.ts';
 import type { ApplyContext, FieldConflict, Mutation, MutationOutcome } from './types.ts';
 
@@ -27,7 +28,7 @@ const rejected = (code: 'FORBIDDEN' | 'NOT_FOUND' | 'INVALID', message: string, 
   ...(issues === undefined ? {} : { issues }),
 });
 
-function idColumn(table: PgTable): PgColumn {
+export function idColumn(table: PgTable): PgColumn {
   const id = getTableColumns(table).id;
   if (!id) throw new Error('writable tables have an id column');
   return id;
@@ -58,27 +59,29 @@ function ownerAllowed(ctx: ApplyContext, name: WritableTableName, row: Row | nul
   if (!ownerCol || !isRestrictedWorker(ctx.principal)) return true;
   const prop = wireColumns(name).get(ownerCol)?.prop ?? ownerCol;
   const me = ctx.principal.userId;
-  if (row && row[prop] !== me) return false;
+  // A new record must name the worker as its owner; an existing one must already be theirs.
+  if (!row) return next[prop] === me;
+  if (row[prop] !== me) return false;
   return !(prop in next) || next[prop] === me;
 }
 
+/** Rejects values that point at records this tenant cannot see (missing, or another tenant's). */
+async function badReferences(ctx: ApplyContext, name: WritableTableName, data: Row): Promise<MutationOutcome | null> {
+  const bad = await foreignReferences(ctx, name, data);
+  return bad.length > 0 ? rejected('INVALID', `Unknown record referenced by: ${bad.join(', ')}.`) : null;
+}
+
 /**
- * Applies one mutation inside its savepoint and says what happened. Never
- * throws for bad input: every refusal is an outcome (PROTOCOL.md 2).
+ * Applies one mutation and says what happened. Never throws for bad input:
+ * every refusal is an outcome (PROTOCOL.md 2). Invariant the batch relies on
+ * to run without savepoints: nothing is written before the mutation is known
+ * to apply, so a conflict or rejection leaves no trace but its outcome.
  */
 export async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<MutationOutcome> {
-  if (!isWritableTable(m.table)) return rejected('INVALID', `Unknown table "${m.table}".`);
-  const name = m.table;
-  const def = WRITABLE_TABLES[name];
-  const action = m.op === 'insert' ? 'create' : m.op;
-  if (!ctx.principal.perms.has(tablePermission(def.permission, action))) {
-    return rejected('FORBIDDEN', `You may not ${action} ${name}.`);
-  }
-  const { props, unknown } = toProps(name, m.values);
-  if (unknown.length > 0) return rejected('INVALID', `Unknown field(s): ${unknown.join(', ')}.`);
-  if ('id' in props && props.id !== m.pk.id) return rejected('INVALID', 'values.id must equal pk.id.');
-
-  if (def.policy === 'lww') return applyLww(ctx, name, m, props);
+  const checked = precheck(ctx, m);
+  if ('outcome' in checked) return checked.outcome;
+  const { name, props } = checked;
+  if (WRITABLE_TABLES[name].policy === 'lww') return applyLww(ctx, name, m, props);
 
   if (m.op === 'insert') {
     // Fast path: a new id inserts in one statement; an existing one merges like an update without base.
@@ -96,20 +99,43 @@ export async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<Mut
   return mergeInto(ctx, name, m, row, props);
 }
 
+/** Table, permission and field checks every mutation passes first; the values as drizzle props. */
+export function precheck(ctx: ApplyContext, m: Mutation): { name: WritableTableName; props: Row } | { outcome: MutationOutcome } {
+  if (!isWritableTable(m.table)) return { outcome: rejected('INVALID', `Unknown table "${m.table}".`) };
+  const name = m.table;
+  const action = m.op === 'insert' ? 'create' : m.op;
+  if (!ctx.principal.perms.has(tablePermission(WRITABLE_TABLES[name].permission, action))) {
+    return { outcome: rejected('FORBIDDEN', `You may not ${action} ${name}.`) };
+  }
+  const { props, unknown } = toProps(name, m.values);
+  if (unknown.length > 0) return { outcome: rejected('INVALID', `Unknown field(s): ${unknown.join(', ')}.`) };
+  if ('id' in props && props.id !== m.pk.id) return { outcome: rejected('INVALID', 'values.id must equal pk.id.') };
+  return { name, props };
+}
+
+/** Validates a new row and builds what the driver inserts; writes nothing. */
+export async function prepareInsert(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row): Promise<{ row: Row; data: Row } | { outcome: MutationOutcome }> {
+  const parsed = WRITABLE_TABLES[name].insert.safeParse({ ...props, id: m.pk.id });
+  if (!parsed.success) return { outcome: rejected('INVALID', 'Some values are not valid.', parsed.error.issues) };
+  if (!ownerAllowed(ctx, name, null, parsed.data)) return { outcome: rejected('FORBIDDEN', 'Workers may only create their own records.') };
+  if (name === 'work_orders' && 'status' in parsed.data && parsed.data.status !== 'scheduled' && !(String(parsed.data.status) in ctx.transitions)) {
+    return { outcome: rejected('INVALID', `Unknown work-order status "${String(parsed.data.status)}".`) };
+  }
+  const refused = await badReferences(ctx, name, parsed.data);
+  if (refused) return { outcome: refused };
+  return { row: { ...toDbValues(name, parsed.data), orgId: ctx.principal.orgId, writeId: m.id }, data: parsed.data };
+}
+
 /** Inserts a new row. With `ifAbsent`, answers null (writing nothing) when the id already exists. */
 async function insertRow(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row, opts?: { ifAbsent: false }): Promise<MutationOutcome>;
 async function insertRow(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row, opts: { ifAbsent: true }): Promise<MutationOutcome | null>;
 async function insertRow(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row, opts?: { ifAbsent: boolean }): Promise<MutationOutcome | null> {
   const def = WRITABLE_TABLES[name];
-  const parsed = def.insert.safeParse({ ...props, id: m.pk.id });
-  if (!parsed.success) return rejected('INVALID', 'Some values are not valid.', parsed.error.issues);
-  if (!ownerAllowed(ctx, name, null, parsed.data)) return rejected('FORBIDDEN', 'Workers may only create their own records.');
-  if (name === 'work_orders' && 'status' in parsed.data && parsed.data.status !== 'scheduled' && !(String(parsed.data.status) in ctx.transitions)) {
-    return rejected('INVALID', `Unknown work-order status "${String(parsed.data.status)}".`);
-  }
+  const prepared = await prepareInsert(ctx, name, m, props);
+  if ('outcome' in prepared) return prepared.outcome;
   const inserted = await ctx.tx
     .insert(def.table)
-    .values({ ...toDbValues(name, parsed.data), orgId: ctx.principal.orgId, writeId: m.id } as never)
+    .values(prepared.row as never)
     .onConflictDoNothing({ target: idColumn(def.table) })
     .returning({ id: idColumn(def.table) });
   if (inserted.length === 0) {
@@ -121,7 +147,7 @@ async function insertRow(ctx: ApplyContext, name: WritableTableName, m: Mutation
       orgId: ctx.principal.orgId,
       workOrderId: m.pk.id,
       fromStatus: null,
-      toStatus: String(parsed.data.status ?? 'scheduled'),
+      toStatus: String(prepared.data.status ?? 'scheduled'),
       changedBy: ctx.principal.userId,
       writeId: m.id,
     });
@@ -154,6 +180,8 @@ async function mergeInto(ctx: ApplyContext, name: WritableTableName, m: Mutation
   }
   const parsed = def.update.safeParse(changes);
   if (!parsed.success) return rejected('INVALID', 'Some values are not valid.', parsed.error.issues);
+  const refused = await badReferences(ctx, name, parsed.data);
+  if (refused) return refused;
   if (name === 'work_orders' && 'status' in parsed.data) {
     const from = String(row.status);
     const to = String(parsed.data.status);
@@ -209,25 +237,38 @@ async function applyLww(ctx: ApplyContext, name: WritableTableName, m: Mutation,
     return !o || compareHlc(hlc, o) > 0;
   };
   if (row && !ownerAllowed(ctx, name, row, props)) return rejected('FORBIDDEN', 'This record is not yours to change.');
+  const tombKey = `${name}/${m.pk.id}`;
   if (!row) {
     // A later stamp already deleted this row: an older change must not bring it back.
+    // Tombstones are deletes that took effect: applied and not superseded (a refused or
+    // outdated delete deleted nothing), in earlier batches or earlier in this one.
     const tomb = await ctx.db.rows<{ hlc: string | null }>(
       sql`select outcome->>'hlc' as hlc from write_mutations
-          where table_name = ${name} and row_id = ${m.pk.id} and outcome->>'op' = 'delete'`,
+          where org_id = ${ctx.principal.orgId} and row_id = ${m.pk.id} and table_name = ${name}
+            and outcome->>'op' = 'delete' and outcome->>'status' = 'applied' and outcome->'superseded' is null`,
       ctx.tx,
     );
-    if (tomb.some((t) => !newer(t.hlc))) return { status: 'applied', superseded: true };
-    if (m.op === 'delete') return applied;
+    const inBatch = ctx.tombstones.get(tombKey);
+    if ([...tomb.map((t) => t.hlc), ...(inBatch ? [inBatch] : [])].some((t) => !newer(t))) {
+      return { status: 'applied', superseded: true };
+    }
+    if (m.op === 'delete') {
+      ctx.tombstones.set(tombKey, stamp);
+      return applied;
+    }
     return insertRow(ctx, name, m, { ...props, hlc: stamp }).then((o) => (o.status === 'applied' ? applied : o));
   }
   if (!newer(row.hlc)) return { status: 'applied', superseded: true };
   if (m.op === 'delete') {
     await ctx.tx.delete(def.table).where(eq(idColumn(def.table), m.pk.id));
+    ctx.tombstones.set(tombKey, stamp);
     return applied;
   }
   const { id: _id, ...changes } = props;
   const parsed = def.update.safeParse(changes);
   if (!parsed.success) return rejected('INVALID', 'Some values are not valid.', parsed.error.issues);
+  const refused = await badReferences(ctx, name, parsed.data);
+  if (refused) return refused;
   await ctx.tx
     .update(def.table)
     .set({ ...toDbValues(name, parsed.data), hlc: stamp, writeId: m.id } as never)

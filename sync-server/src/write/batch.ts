@@ -1,15 +1,19 @@
-import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { recordAudit } from '../audit/record.ts';
 import type { TenantPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import { withTenant } from '../db/tenant.ts';
-import type { Database } from '../db/types.ts';
+import type { Database, Tx } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { applyMutation } from './apply.ts';
+import { insertRun, runnable } from './insert-run.ts';
+import { dataErrorMessage, isDataError, isTransient } from './db-errors.ts';
 import { WriteErrors } from './errors.ts';
+import { type AuditRow, claimBatch, earlierOutcomes, finishBatch } from './ledger.ts';
 import { transitionsFrom } from './rules.ts';
-import type { Batch, MutationOutcome, MutationResult, WriteResponse } from './types.ts';
+import type { ApplyContext, Batch, MutationOutcome, MutationResult, WriteResponse } from './types.ts';
+
+export { bodyHash } from './ledger.ts';
 
 export interface WriteDeps {
   db: Database;
@@ -24,17 +28,24 @@ export interface WriteAnswer {
   replayed: boolean;
 }
 
-/** Hash of the request body: same key + same hash replays, same key + other hash is refused. */
-export function bodyHash(raw: string): string {
-  return createHash('sha256').update(raw).digest('hex');
-}
+/** A mutation hit a database error with no savepoint to fall back to: run the batch again with savepoints. */
+class NeedSavepoints extends Error {}
+
+const MAX_ATTEMPTS = 4;
 
 /**
  * Processes one batch of POST /api/write in a single tenant transaction
- * (RLS on): the idempotency key is checked under an advisory lock so two
- * identical requests racing apply once; each mutation runs in its own
- * savepoint and is entered in the mutation ledger, so a mutation id seen
+ * (RLS on). The idempotency key is claimed first, so two identical requests
+ * racing apply once; every mutation id is entered in the ledger, so one seen
  * before answers `duplicate`; the full response is stored with the key.
+ *
+ * Each mutation is isolated as if in its own savepoint: the batch first runs
+ * without savepoints (they cost two round trips per mutation), and if a
+ * mutation hits a database error it runs again from the start with a
+ * savepoint per mutation, where that error becomes the mutation's
+ * `rejected INVALID`. A deadlock or serialization failure reruns the batch;
+ * any other error fails it, nothing commits, and the client's retry with the
+ * same key is safe.
  */
 export async function applyWriteBatch(
   deps: WriteDeps,
@@ -44,107 +55,127 @@ export async function applyWriteBatch(
   hash: string,
   requestId: string | null,
 ): Promise<WriteAnswer> {
-  const { db } = deps;
-  return withTenant(db, { orgId: principal.orgId, userId: principal.userId }, async (tx) => {
-    await db.rows(sql`select pg_advisory_xact_lock(hashtextextended(${`${principal.orgId}/${key}`}, 0))`, tx);
-    const stored = await db.rows<{ request_hash: string; status_code: number; response: WriteResponse }>(
-      sql`select request_hash, status_code, response from idempotency_keys where org_id = ${principal.orgId} and key = ${key}`,
-      tx,
-    );
-    const prior = stored[0];
-    if (prior) {
-      if (prior.request_hash !== hash) {
-        throw new AppError(422, WriteErrors.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request body.');
-      }
-      await recordAudit(db, { action: 'write.replay', outcome: 'succeeded', actorUserId: principal.userId, orgId: principal.orgId, space: 'client', requestId, details: { key } }, tx);
-      return { status: prior.status_code === 409 ? 409 : 200, body: prior.response, replayed: true };
-    }
-
-    const [head] = await db.rows<{ txid: string; settings: unknown }>(
-      sql`select pg_current_xact_id()::text as txid, settings from organization where id = ${principal.orgId}`,
-      tx,
-    );
-    const ctx = { db, tx, principal, clock: deps.clock, maxClockSkewMs: deps.maxClockSkewMs, transitions: transitionsFrom(head?.settings) };
-
-    // Enter every mutation in the ledger in one statement; ids already there were seen before.
-    const entries = batch.mutations.map((m) => ({ id: m.id, t: m.table.slice(0, 64), r: m.pk.id }));
-    const claimed = new Set(
-      (
-        await db.rows<{ id: string }>(
-          sql`insert into write_mutations (org_id, id, table_name, row_id, idempotency_key)
-              select ${principal.orgId}, x.id, x.t, x.r, ${key} from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as x(id uuid, t text, r uuid)
-              on conflict (org_id, id) do nothing returning id`,
-          tx,
-        )
-      ).map((r) => r.id),
-    );
-    const earlier = new Map<string, MutationOutcome>();
-    const unclaimed = batch.mutations.filter((m) => !claimed.has(m.id)).map((m) => m.id);
-    if (unclaimed.length > 0) {
-      const seen = await db.rows<{ id: string; outcome: (MutationOutcome & { op?: string; hlc?: string }) | null }>(
-        sql`select id, outcome from write_mutations where org_id = ${principal.orgId}
-            and id in (select (jsonb_array_elements_text(${JSON.stringify(unclaimed)}::jsonb))::uuid)`,
-        tx,
+  let savepoints = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTenant(deps.db, { orgId: principal.orgId, userId: principal.userId }, (tx) =>
+        runBatch(deps, tx, principal, key, batch, hash, requestId, savepoints),
       );
-      for (const r of seen) {
-        const { op: _op, hlc: _hlc, ...original } = r.outcome ?? { status: 'applied' as const };
-        earlier.set(r.id, original as MutationOutcome);
-      }
-    }
-
-    const results: MutationResult[] = [];
-    const finished: { id: string; o: Record<string, unknown> }[] = [];
-    for (const m of batch.mutations) {
-      const before = earlier.get(m.id);
-      if (!claimed.has(m.id) || before) {
-        results.push({ id: m.id, status: 'duplicate', original: before ?? { status: 'applied' } });
+    } catch (err) {
+      if (err instanceof NeedSavepoints && !savepoints) {
+        savepoints = true;
         continue;
       }
-      let outcome: MutationOutcome;
-      try {
-        outcome = await tx.transaction((sp) => applyMutation({ ...ctx, tx: sp }, m));
-      } catch (err) {
-        // A constraint the validators cannot see (a foreign key to a missing row, a duplicate number).
-        const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err instanceof Error ? err.message : String(err));
-        outcome = { status: 'rejected', code: 'INVALID', message: `The database refused this change: ${cause}` };
+      if (isTransient(err) && attempt < MAX_ATTEMPTS) {
+        await sleep(5 + Math.random() * 20 * attempt);
+        continue;
       }
-      // The same id twice in one batch: the second is a duplicate of the first.
-      earlier.set(m.id, outcome);
-      finished.push({ id: m.id, o: { ...outcome, op: m.op, hlc: m.hlc ?? null } });
-      if (outcome.status !== 'applied' || outcome.clamped) {
-        await recordAudit(
-          db,
-          {
-            action: `write.${outcome.status === 'applied' ? 'clock_clamped' : outcome.status}`,
-            outcome: outcome.status === 'applied' ? 'succeeded' : outcome.status === 'conflict' ? 'failed' : 'denied',
-            actorUserId: principal.userId,
-            orgId: principal.orgId,
-            space: 'client',
-            targetTable: m.table.slice(0, 64),
-            targetId: m.pk.id,
-            requestId,
-            details: { mutationId: m.id, op: m.op, ...outcome, row: undefined },
-          },
-          tx,
-        );
+      throw err;
+    }
+  }
+}
+
+async function runBatch(
+  deps: WriteDeps,
+  tx: Tx,
+  principal: TenantPrincipal,
+  key: string,
+  batch: Batch,
+  hash: string,
+  requestId: string | null,
+  savepoints: boolean,
+): Promise<WriteAnswer> {
+  const { db } = deps;
+  const claim = await claimBatch(db, tx, principal, key, hash, batch);
+  if (claim.kind === 'seen') {
+    if (claim.requestHash !== hash || (claim.userId !== null && claim.userId !== principal.userId)) {
+      throw new AppError(422, WriteErrors.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request.');
+    }
+    await recordAudit(db, { action: 'write.replay', outcome: 'succeeded', actorUserId: principal.userId, orgId: principal.orgId, space: 'client', requestId, details: { key } }, tx);
+    return { status: claim.status === 409 ? 409 : 200, body: claim.response, replayed: true };
+  }
+
+  const ctx: ApplyContext = {
+    db,
+    tx,
+    principal,
+    clock: deps.clock,
+    maxClockSkewMs: deps.maxClockSkewMs,
+    transitions: transitionsFrom(claim.settings),
+    tombstones: new Map(),
+  };
+  const earlier = await earlierOutcomes(db, tx, principal.orgId, batch.mutations.filter((m) => !claim.fresh.has(m.id)).map((m) => m.id));
+
+  const results: MutationResult[] = [];
+  const finished: { id: string; o: Record<string, unknown> }[] = [];
+  const audits: AuditRow[] = [];
+  // Outcomes already known for mutations of a multi-row insert run (see insert-run.ts).
+  const decided = new Map<string, MutationOutcome>();
+  for (const [i, m] of batch.mutations.entries()) {
+    const before = earlier.get(m.id);
+    if (before || !claim.fresh.has(m.id)) {
+      results.push({ id: m.id, status: 'duplicate', original: before ?? { status: 'applied' } });
+      continue;
+    }
+    if (!savepoints && !decided.has(m.id) && runnable(m)) {
+      const run = insertRunAt(batch.mutations, i, (x) => claim.fresh.has(x.id) && !earlier.has(x.id));
+      if (run.length > 1) {
+        const outcomes = await insertRun(ctx, m.table as Parameters<typeof insertRun>[1], run).catch((err: unknown) => {
+          throw isDataError(err) ? new NeedSavepoints() : err;
+        });
+        run.forEach((x, j) => {
+          const o = outcomes[j];
+          if (o) decided.set(x.id, o);
+        });
       }
-      results.push({ id: m.id, ...outcome });
     }
-    if (finished.length > 0) {
-      await db.rows(
-        sql`update write_mutations w set outcome = x.o
-            from jsonb_to_recordset(${JSON.stringify(finished)}::jsonb) as x(id uuid, o jsonb)
-            where w.org_id = ${principal.orgId} and w.id = x.id`,
-        tx,
-      );
+    let outcome: MutationOutcome;
+    try {
+      const known = decided.get(m.id);
+      outcome =
+        known ?? (savepoints ? await tx.transaction((sp) => applyMutation({ ...ctx, tx: sp }, m)) : await applyMutation(ctx, m));
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      if (!savepoints) throw new NeedSavepoints();
+      // A constraint the validators cannot see (a duplicate number, a check).
+      outcome = { status: 'rejected', code: 'INVALID', message: `The database refused this change: ${dataErrorMessage(err)}` };
     }
-    const body: WriteResponse = { txid: head?.txid ?? '', results };
-    const status = results.every((r) => r.status === 'conflict') ? 409 : 200;
-    await db.rows(
-      sql`insert into idempotency_keys (org_id, key, user_id, request_hash, status_code, response)
-          values (${principal.orgId}, ${key}, ${principal.userId}, ${hash}, ${status}, ${JSON.stringify(body)}::jsonb)`,
-      tx,
-    );
-    return { status, body, replayed: false };
-  });
+    // The same id twice in one batch: the second is a duplicate of the first.
+    earlier.set(m.id, outcome);
+    // The stamp kept for tombstones is the one applied (clamped if it ran ahead).
+    const hlc = outcome.status === 'applied' && outcome.clamped ? outcome.clamped.to : (m.hlc ?? null);
+    finished.push({ id: m.id, o: { ...outcome, op: m.op, hlc } });
+    if (outcome.status !== 'applied' || outcome.clamped) {
+      const { row: _row, ...details } = outcome as MutationOutcome & { row?: unknown };
+      audits.push({
+        action: `write.${outcome.status === 'applied' ? 'clock_clamped' : outcome.status}`,
+        outcome: outcome.status === 'applied' ? 'succeeded' : outcome.status === 'conflict' ? 'failed' : 'denied',
+        target_table: m.table.slice(0, 64),
+        target_id: m.pk.id,
+        details: { mutationId: m.id, op: m.op, ...details },
+      });
+    }
+    results.push({ id: m.id, ...outcome });
+  }
+  const body: WriteResponse = { txid: claim.txid, results };
+  const status = results.every((r) => r.status === 'conflict') ? 409 : 200;
+  await finishBatch(db, tx, principal, key, requestId, finished, audits, { status, body });
+  return { status, body, replayed: false };
+}
+
+/** The run of consecutive fresh inserts into one table, of distinct mutation and row ids, starting at `start`. */
+function insertRunAt(ms: Batch['mutations'], start: number, fresh: (m: Batch['mutations'][number]) => boolean): Batch['mutations'] {
+  const first = ms[start];
+  if (!first) return [];
+  const run = [first];
+  const ids = new Set([first.id]);
+  const rows = new Set([first.pk.id]);
+  for (let j = start + 1; j < ms.length; j++) {
+    const m = ms[j];
+    if (!m || !runnable(m, first.table) || !fresh(m) || ids.has(m.id) || rows.has(m.pk.id)) break;
+    run.push(m);
+    ids.add(m.id);
+    rows.add(m.pk.id);
+  }
+  return run;
 }

@@ -51,7 +51,7 @@ export function writeRoutes(deps: Deps) {
         tenantPrincipalOf(c),
         key.toLowerCase(),
         parsed.data,
-        bodyHash(raw),
+        bodyHash(json),
         c.get('requestId'),
       );
       batches?.observe({ size: parsed.data.mutations.length > 1 ? 'many' : 'one' }, (performance.now() - started) / 1000);

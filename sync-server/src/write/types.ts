@@ -55,4 +55,9 @@ export interface ApplyContext {
   maxClockSkewMs: number;
   /** The tenant's allowed work-order transitions: status → next statuses. */
   transitions: Record<string, string[]>;
+  /**
+   * Last-writer-wins deletes applied earlier in this batch (`table/id` →
+   * stamp): their ledger outcomes are written only when the batch finishes.
+   */
+  tombstones: Map<string, string>;
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "write_mutations_row_idx" ON "write_mutations" USING btree ("org_id","row_id");

@@ -1,0 +1,48 @@
+import { getTableName, sql } from 'drizzle-orm';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import { WRITABLE_TABLES, type WritableTableName } from '@streamflow/schema';
+import { wireColumns } from './columns.ts';
+import type { ApplyContext } from './types.ts';
+
+/** A column that points at another tenant table: drizzle prop, wire name, the table it references. */
+interface Reference {
+  prop: string;
+  wire: string;
+  table: string;
+}
+
+const cache = new Map<WritableTableName, Reference[]>();
+
+/** The tenant references of a writable table, read from its drizzle foreign keys (org_id excluded). */
+export function references(name: WritableTableName): Reference[] {
+  let refs = cache.get(name);
+  if (!refs) {
+    const cfg = getTableConfig(WRITABLE_TABLES[name].table);
+    const cols = wireColumns(name);
+    refs = cfg.foreignKeys.flatMap((fk) => {
+      const r = fk.reference();
+      const col = r.columns[0];
+      if (r.columns.length !== 1 || !col || col.name === 'org_id') return [];
+      return [{ prop: cols.get(col.name)?.prop ?? col.name, wire: col.name, table: getTableName(r.foreignTable) }];
+    });
+    cache.set(name, refs);
+  }
+  return refs;
+}
+
+/**
+ * Foreign keys are checked by Postgres without row-level security, so a
+ * client could point a row at another tenant's record (and learn that it
+ * exists). Each referenced id in `data` must be visible in this tenant's
+ * transaction; answers the wire names of those that are not.
+ */
+export async function foreignReferences(ctx: ApplyContext, name: WritableTableName, data: Record<string, unknown>): Promise<string[]> {
+  const wanted = references(name).filter((r) => typeof data[r.prop] === 'string');
+  if (wanted.length === 0) return [];
+  const checks = wanted.map(
+    (r, i) =>
+      sql`exists (select 1 from ${sql.identifier(r.table)} where id = ${data[r.prop] as string}::uuid) as ${sql.identifier(`r${i}`)}`,
+  );
+  const [row] = await ctx.db.rows<Record<string, boolean>>(sql`select ${sql.join(checks, sql`, `)}`, ctx.tx);
+  return wanted.filter((_, i) => row?.[`r${i}`] !== true).map((r) => r.wire);
+}

@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../testing/db.ts';
+import { writeSafetySuite } from './write-safety.suite.ts';
+
+writeSafetySuite(pgliteEngine);
