@@ -13,4 +13,5 @@ export * from './hlc.ts';
 export * from './templates.ts';
 export * from './provisioning.ts';
 export * from './tables/onboarding.ts';
+export * from './tables/sync.ts';
 export * from './onboarding.ts';

@@ -9,6 +9,7 @@ export {
   resolveShape,
   shapesFor,
   type ShapeDefinition,
+  type ShapeDependency,
   type ShapeName,
   type ShapeRequestContext,
   type ResolvedShape,

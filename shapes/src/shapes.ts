@@ -23,6 +23,22 @@ export interface ShapeRequestContext {
   orgId: string;
   userId: string;
   perms: ReadonlySet<Permission>;
+  /** Role keys in the tenant; no shape depends on them yet. */
+  roles?: readonly string[];
+}
+
+/**
+ * A shape whose WHERE reads another table through a subquery (a worker's
+ * customers are those on their open work orders). A change of `table` that
+ * moves a `key` value into or out of the rows matching `where` changes the
+ * shape's rows without touching them: the engine answers must-refetch.
+ */
+export interface ShapeDependency {
+  table: string;
+  /** WHERE on the dependency table, with the shape's positional parameters. */
+  where: string;
+  /** The dependency column whose values the shape's subquery selects. */
+  key: string;
 }
 
 export interface ShapeDefinition {
@@ -34,9 +50,11 @@ export interface ShapeDefinition {
   /** The WHERE clause with positional parameters; `params` gives their values in order. */
   where: string;
   params: (ctx: ShapeRequestContext) => string[];
+  dependsOn?: ShapeDependency;
 }
 
 const OPEN_WORK = `status not in ('done', 'cancelled')`;
+const MY_OPEN_WORK = `org_id = $1 and assignee_id = $2 and ${OPEN_WORK}`;
 const tenantShape = (table: string, drizzle: PgTable, permission: Permission): ShapeDefinition => ({
   table,
   drizzle,
@@ -65,7 +83,7 @@ export const SHAPES = {
     table: 'work_orders',
     drizzle: workOrders,
     permission: 'work_orders.read',
-    where: `org_id = $1 and assignee_id = $2 and ${OPEN_WORK}`,
+    where: MY_OPEN_WORK,
     params: (ctx) => [ctx.orgId, ctx.userId],
   },
   my_companies: {
@@ -74,6 +92,7 @@ export const SHAPES = {
     permission: 'companies.read',
     where: `org_id = $1 and id in (select company_id from work_orders where org_id = $1 and assignee_id = $2 and ${OPEN_WORK})`,
     params: (ctx) => [ctx.orgId, ctx.userId],
+    dependsOn: { table: 'work_orders', where: MY_OPEN_WORK, key: 'company_id' },
   },
   my_contacts: {
     table: 'contacts',
@@ -81,6 +100,7 @@ export const SHAPES = {
     permission: 'contacts.read',
     where: `org_id = $1 and id in (select contact_id from work_orders where org_id = $1 and assignee_id = $2 and ${OPEN_WORK})`,
     params: (ctx) => [ctx.orgId, ctx.userId],
+    dependsOn: { table: 'work_orders', where: MY_OPEN_WORK, key: 'contact_id' },
   },
   my_time_entries: {
     table: 'time_entries',
@@ -105,6 +125,7 @@ export interface ResolvedShape {
   primaryKey: string[];
   where: string;
   params: string[];
+  dependsOn?: ShapeDependency;
 }
 
 /**
@@ -122,6 +143,7 @@ export function resolveShape(name: string, ctx: ShapeRequestContext): ResolvedSh
     primaryKey: ['id'],
     where: def.where,
     params: def.params(ctx),
+    ...(def.dependsOn ? { dependsOn: def.dependsOn } : {}),
   };
 }
 

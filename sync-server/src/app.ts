@@ -18,6 +18,7 @@ import { createMetrics } from './metrics.ts';
 import { originCheck, securityHeaders } from './middleware/security-headers.ts';
 import { rateLimits } from './rate-limit/limits.ts';
 import { authAudit } from './auth/auth-audit.ts';
+import { shapeEngineFor, shapeRoutes } from './shapes/route.ts';
 
 export type { Deps } from './context.ts';
 
@@ -44,6 +45,8 @@ export function createApp(deps: Deps) {
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps.auth));
   app.route('/', writeRoutes(deps));
+  const shapes = deps.shapes ?? shapeEngineFor(deps);
+  app.route('/', shapeRoutes({ ...deps, engine: shapes }));
   app.route('/', adminRoutes(deps));
   app.route('/', impersonationRoutes(deps));
   app.route('/', provisioningRoutes(deps));
@@ -51,7 +54,7 @@ export function createApp(deps: Deps) {
   app.route('/', jobsRoutes(deps));
   // Counters and latencies only: no tenant data.
   app.get('/metrics', publicRoute, (c) =>
-    c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
+    c.text(metrics.render() + shapes.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
   );
 
   if (deps.appDistDir) app.route('/', staticAppRoutes(deps.appDistDir));

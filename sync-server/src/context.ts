@@ -6,6 +6,7 @@ import type { Env } from './env.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mailer/mailer.ts';
 import type { Metrics } from './metrics.ts';
+import type { ShapeEngine } from './shapes/engine.ts';
 
 /**
  * Everything the app needs from outside, passed to `createApp(deps)`.
@@ -22,6 +23,8 @@ export interface Deps {
   mailer: Mailer;
   /** Prometheus registry; createApp makes one when absent. */
   metrics?: Metrics;
+  /** The built-in shape engine (its notifier holds the LISTEN connection); createApp makes one when absent. */
+  shapes?: ShapeEngine;
   /** Absolute path of the built app (`app/dist`); static serving is skipped when absent. */
   appDistDir?: string;
 }

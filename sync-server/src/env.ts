@@ -36,6 +36,18 @@ const schema = z
       .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
     APP_ENCRYPTION_KEY: base64Key32.optional(),
     ELECTRIC_URL: optionalUrl,
+    /** Sent as Electric's `secret` param on proxied shape requests (ELECTRIC_SECRET of the Electric service). */
+    ELECTRIC_SECRET: optionalString,
+    /** When set, GET /v1/shape also serves Electric's raw params (table, where, params, columns) to a caller presenting it as `secret`: lets this server be the upstream of another's proxy mode. */
+    SHAPE_UPSTREAM_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** How long a live shape request is held before answering up-to-date (ms). Stay well under the client's 45 s. */
+    SHAPE_LIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(40_000).default(20_000),
+    /** Fallback poll of the change-log watermark, in case a notification is lost (ms). */
+    SHAPE_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    /** Days of change log kept; an older client offset gets must-refetch. */
+    SHAPE_LOG_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3_650).default(7),
+    /** How often the change-log retention job runs (ms). */
+    SHAPE_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
     PROVIDER_STRIPE_SECRET_KEY: optionalString,
     PROVIDER_STRIPE_WEBHOOK_SECRET: optionalString,
     CONNECT_STRIPE_WEBHOOK_SECRET: optionalString,

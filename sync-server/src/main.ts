@@ -11,6 +11,8 @@ import { formatLogins } from './seed/demo.ts';
 import { prepareDatabase } from './start.ts';
 import { startDailyPrune } from './write/prune.ts';
 import { startJobWorker } from './jobs/start.ts';
+import { shapeEngineFor } from './shapes/route.ts';
+import { startRetention } from './shapes/retention.ts';
 
 /** The entry: the only file (with the CLIs) that reads the environment and listens. */
 async function main() {
@@ -24,7 +26,10 @@ async function main() {
         includeBody: env.NODE_ENV !== 'production',
       });
   const auth = createAuth({ db, env, logger, mailer });
+  const shapes = shapeEngineFor({ db, env, logger });
+  await shapes.start();
   const app = createApp({
+    shapes,
     db,
     env,
     clock: systemClock,
@@ -40,6 +45,10 @@ async function main() {
     clock: systemClock,
     logger,
     hours: env.IDEMPOTENCY_RETENTION_HOURS,
+  });
+  const stopRetention = startRetention(db, shapes, logger.child({ component: 'shapes' }), {
+    retentionDays: env.SHAPE_LOG_RETENTION_DAYS,
+    intervalMs: env.SHAPE_RETENTION_INTERVAL_MS,
   });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const url = `http://localhost:${info.port}`;
@@ -58,9 +67,9 @@ async function main() {
     stopping = true;
     logger.info('shutting down', { signal });
     stopPrune();
+    stopRetention();
     server.close();
-    jobs
-      .stop()
+    Promise.all([jobs.stop(), shapes.close()])
       .then(() => db.close())
       .then(
         () => process.exit(0),

@@ -35,6 +35,9 @@ const MATRIX: Record<string, { path?: string; body?: unknown; expect: Record<Cal
   'GET /metrics': { expect: PUBLIC(200) },
   'GET /api/me': { expect: { ...PUBLIC(200), anon: 401 } },
   'POST /api/write': { body: { mutations: [{ id: ZERO, table: 'leads', op: 'delete', pk: { id: ZERO } }] }, expect: client(200) },
+  // Workers lack leads.read in the default roles: the named shape answers 403.
+  'GET /v1/shape': { path: '/v1/shape?table=leads&offset=-1', expect: client(200, ['worker']) },
+  'GET /api/sync/wake': { expect: client(200) },
   'GET /api/admin/roles': { expect: client(200, ['manager', 'staff', 'worker']) },
   'POST /api/admin/roles/:id/clone': { path: `/api/admin/roles/${ZERO}/clone`, body: { key: 'x_role', name: 'X' }, expect: client(404, ['manager', 'staff', 'worker']) },
   'PATCH /api/admin/roles/:id': { path: `/api/admin/roles/${ZERO}`, body: { name: 'X' }, expect: client(404, ['manager', 'staff', 'worker']) },

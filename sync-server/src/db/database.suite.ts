@@ -9,6 +9,12 @@ import type { Database } from './types.ts';
 /** Tables with an org_id that are platform-level on purpose (read across tenants by platform routes). */
 const PLATFORM_TABLES_WITH_ORG = ['accountant_tenants', 'jobs'];
 
+/**
+ * The shape engine's own tables (docs/sync.md): it reads them as the owner and
+ * filters by the caller's tenant itself; the app role may not touch them at all.
+ */
+const SERVER_ONLY_TABLES = ['sync_change_log', 'sync_commits', 'sync_shape_handles', 'sync_state'];
+
 const EXPECTED_TABLES = [
   'user', 'session', 'account', 'verification', 'organization', 'member', 'invitation',
   'platform_staff', 'accountant_tenants', 'roles', 'role_permissions', 'member_roles',
@@ -16,6 +22,7 @@ const EXPECTED_TABLES = [
   'activities', 'work_orders', 'work_order_status_history', 'time_entries', 'quotes',
   'quote_lines', 'invoices', 'invoice_lines', 'payments', 'idempotency_keys', 'audit_log',
   'jobs', 'stripe_events', 'tenant_stripe_connect', 'federation_nonces', 'write_mutations', 'tenant_logos', 'rate_limit_buckets',
+  ...SERVER_ONLY_TABLES,
 ];
 
 /** drizzle wraps the driver's error; the Postgres message is its cause. */
@@ -70,7 +77,7 @@ export function databaseSuite(engine: TestEngine) {
         where n.nspname = 'public' and c.relkind = 'r'
           and exists (select 1 from information_schema.columns col
                       where col.table_schema = 'public' and col.table_name = c.relname and col.column_name = 'org_id')`);
-      const tenantTables = rows.filter((r) => !PLATFORM_TABLES_WITH_ORG.includes(r.relname));
+      const tenantTables = rows.filter((r) => !PLATFORM_TABLES_WITH_ORG.includes(r.relname) && !SERVER_ONLY_TABLES.includes(r.relname));
       expect(tenantTables.length).toBeGreaterThan(15);
       for (const r of tenantTables) {
         expect({ table: r.relname, rls: r.relrowsecurity, force: r.relforcerowsecurity }).toEqual({
@@ -79,6 +86,16 @@ export function databaseSuite(engine: TestEngine) {
           force: true,
         });
       }
+    });
+
+    it("gives the app role no access to the shape engine's tables", async () => {
+      const rows = await db.rows<{ t: string; any: boolean }>(sql`
+        select t, has_table_privilege('streamflow_app', t, 'select,insert,update,delete') as any
+        from unnest(${`{${SERVER_ONLY_TABLES.join(',')}}`}::text[]) as t`);
+      expect(rows).toEqual(SERVER_ONLY_TABLES.map((t) => ({ t, any: false })));
+      await expect(withTenant(db, { orgId: A }, (tx) => db.rows(sql`select count(*) from sync_change_log`, tx))).rejects.toMatchObject({
+        cause: { message: expect.stringMatching(/permission denied/) },
+      });
     });
 
     it('a bare SELECT as the app role sees only the tenant set for the transaction', async () => {

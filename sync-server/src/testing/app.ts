@@ -1,4 +1,5 @@
 import { parseEnv, type Env } from '../env.ts';
+import { shapeEngineFor } from '../shapes/route.ts';
 import { createApp } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/types.ts';
@@ -40,6 +41,8 @@ export function buildTestApp(db: Database, opts: { env?: Record<string, string>;
   const env = testEnv(opts.env);
   const mailer = capturingMailer();
   const auth = createAuth({ db, env, logger, mailer });
-  const app = createApp({ db, env, clock, logger, auth, mailer, appDistDir: opts.appDistDir });
-  return { app, clock, logger, env, mailer, auth };
+  // Started by the first shape request; a test that streams closes it.
+  const shapes = shapeEngineFor({ db, env, logger });
+  const app = createApp({ db, env, clock, logger, auth, mailer, shapes, appDistDir: opts.appDistDir });
+  return { app, clock, logger, env, mailer, auth, shapes };
 }
