@@ -1,7 +1,7 @@
 /*
  * The server half of `npm run bench -- shapes` (fan-out and memory): the
- * built-in shape engine on an embedded PGlite, alone in its process as in
- * production. Test-only bearer tokens stand in for sessions; two bench-only
+ * built-in shape engine on an embedded PGlite or on Postgres, alone in its
+ * process as in production. Test-only bearer tokens stand in for sessions; two bench-only
  * routes write one row through SQL and report this process's RSS.
  */
 import { sql } from 'drizzle-orm';
@@ -38,7 +38,13 @@ const db = await open();
 await migrate(db);
 await makeOrg(db, 'org-fan');
 await seedLeads(db, 'org-fan', 10, 'F');
-const server = await startShapeServer(db, new Map([principal('fan', 'org-fan', 'owner')]), {
+// The initial-sync figure reads a second tenant of BENCH_BIG_LEADS rows.
+const big = Number(process.env.BENCH_BIG_LEADS ?? '0');
+if (big > 0) {
+  await makeOrg(db, 'org-big');
+  await seedLeads(db, 'org-big', big, 'Big');
+}
+const server = await startShapeServer(db, new Map([principal('fan', 'org-fan', 'owner'), principal('big', 'org-big', 'owner')]), {
   env: { SHAPE_LIVE_TIMEOUT_MS: '20000', SHAPE_POLL_INTERVAL_MS: '1000' },
 });
 const control = new Hono();

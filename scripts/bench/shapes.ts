@@ -3,15 +3,12 @@ import http from 'node:http';
 import { once, setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { migrate } from '../../sync-server/src/db/migrate.ts';
-import { openMemoryPglite } from '../../sync-server/src/db/pglite.ts';
 import { clientRows, eventually, openClient } from '../../sync-server/src/shapes/test-client.ts';
-import { makeOrg, principal, seedLeads, startShapeServer } from '../../sync-server/src/shapes/test-support.ts';
 
 /*
  * Read-path figures (docs/performance.md, "Read path"):
- * 1. initial sync of 100k leads into a Node PGlite through pglite-sync, against
- *    COPY of the same rows into PGlite in the same run;
+ * 1. initial sync of 100k leads from the server process into a Node PGlite
+ *    through pglite-sync, against COPY of the same rows into PGlite in the same run;
  * 2. fan-out: C live clients of one tenant, one write through SQL, time until
  *    every client has it;
  * 3. the server's RSS with 1000 idle live clients (server in its own process).
@@ -24,15 +21,10 @@ const pct = (xs: number[], p: number) => {
   return Math.round((s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0) * 10) / 10;
 };
 
-async function initialSync(method: 'insert' | 'json') {
-  const db = await openMemoryPglite();
-  await migrate(db);
-  await makeOrg(db, 'org-big');
-  log(`seeding ${ROWS} leads`);
-  await seedLeads(db, 'org-big', ROWS, 'Big');
-  const server = await startShapeServer(db, new Map([principal('big', 'org-big', 'owner')]), { env: { SHAPE_LIVE_TIMEOUT_MS: '20000' } });
+/** Initial sync of the server's ROWS-lead tenant into a fresh Node PGlite, against COPY of the same rows. */
+async function initialSync(server: { url: string }, method: 'insert' | 'json') {
+  const pg = await openClient(['leads']);
   try {
-    const pg = await openClient(['leads']);
     log(`initial sync (${method})`);
     const t0 = performance.now();
     const sub = await pg.electric.syncShapeToTable({
@@ -47,25 +39,23 @@ async function initialSync(method: 'insert' | 'json') {
     sub.unsubscribe();
     // The same rows by COPY into a fresh PGlite table (the floor for loading them).
     const copy = await openClient(['leads']);
-    const blob = await pg.query('copy leads to \'/dev/blob\' with (format csv)');
+    const blob = await pg.query("copy leads to '/dev/blob' with (format csv)");
     const csv = blob.blob as Blob;
     const t1 = performance.now();
     await copy.query(`copy leads from '/dev/blob' with (format csv)`, [], { blob: csv });
     const copyS = (performance.now() - t1) / 1000;
     const same = (await clientRows(copy, 'leads')).size === ROWS;
     await copy.close();
-    await pg.close();
     return { method, rows: ROWS, seconds: round(syncS), rowsPerSecond: Math.round(ROWS / syncS), copySeconds: round(copyS), ratioToCopy: round(syncS / copyS), copyCheck: same };
   } finally {
-    await server.close();
-    await db.close();
+    await pg.close();
   }
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-async function startServerProcess(databaseUrl?: string) {
-  const env = { ...process.env, BENCH_DATABASE_URL: databaseUrl ?? '' };
+async function startServerProcess(databaseUrl: string | undefined, bigLeads: number) {
+  const env = { ...process.env, BENCH_DATABASE_URL: databaseUrl ?? '', BENCH_BIG_LEADS: String(bigLeads) };
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./shapes-server.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   const { url, control } = JSON.parse(line) as { url: string; control: string };
@@ -111,12 +101,24 @@ async function fanOut(server: { url: string; control: string }, clients: number,
 }
 
 export async function run() {
-  const sync = [await initialSync('insert'), await initialSync('json')];
   const engines: { engine: string; url?: string }[] = [{ engine: 'pglite' }];
   if (process.env.TEST_DATABASE_URL) engines.push({ engine: 'postgres', url: process.env.TEST_DATABASE_URL });
   const serving = [];
   for (const e of engines) {
-    const server = await startServerProcess(e.url);
+    // Initial sync from a server holding the big tenant; fan-out and memory from a fresh one.
+    const big = await startServerProcess(e.url, ROWS);
+    let sync;
+    try {
+      // Just the server's part: the snapshot over HTTP, read and dropped.
+      const t0 = performance.now();
+      const snap = await fetch(`${big.url}/v1/shape?table=leads&offset=-1`, { headers: { authorization: 'Bearer big' } });
+      const bytes = (await snap.arrayBuffer()).byteLength;
+      const snapshotSeconds = round((performance.now() - t0) / 1000);
+      sync = { snapshotOverHttp: { seconds: snapshotSeconds, megabytes: round(bytes / 1048576) }, runs: [await initialSync(big, 'insert'), await initialSync(big, 'json')] };
+    } finally {
+      await big.stop();
+    }
+    const server = await startServerProcess(e.url, 0);
     try {
       const base = ((await (await fetch(`${server.control}/stats`)).json()) as { rss: number }).rss;
       const fan = [];
@@ -124,7 +126,7 @@ export async function run() {
         log(`${e.engine}: fan-out to ${c} live clients (${client})`);
         fan.push(await fanOut(server, c, client));
       }
-      serving.push({ engine: e.engine, serverRssMbNoClients: Math.round(base / 1048576), fanOut: fan });
+      serving.push({ engine: e.engine, initialSync: sync, serverRssMbNoClients: Math.round(base / 1048576), fanOut: fan });
     } finally {
       await server.stop();
     }
@@ -133,7 +135,6 @@ export async function run() {
     bench: 'shapes',
     at: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-    initialSync: sync,
     serving,
   };
 }
