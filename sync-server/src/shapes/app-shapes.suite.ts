@@ -105,6 +105,28 @@ export function appShapesSuite(engine: TestEngine) {
       expect(shape.currentRows.length).toBe(mine.size);
     });
 
+    it('keeps handles, offsets and the watermark across a server restart', async () => {
+      const first = await t.app.request('/v1/shape?table=leads&offset=-1', { headers: owner.headers });
+      const handle = first.headers.get('electric-handle') ?? '';
+      const offset = first.headers.get('electric-offset') ?? '';
+      const body = (await first.json()) as { headers: { control?: string; global_last_seen_lsn?: string } }[];
+      const seen = BigInt(body.at(-1)?.headers.global_last_seen_lsn ?? '-1');
+      expect(seen).toBeGreaterThan(0n);
+
+      // A new process on the same database: a new engine, nothing kept in memory.
+      const restarted = buildTestApp(db);
+      try {
+        const again = await restarted.app.request(`/v1/shape?table=leads&offset=${offset}&handle=${handle}`, { headers: owner.headers });
+        expect(again.status).toBe(200);
+        expect(again.headers.get('electric-handle')).toBe(handle);
+        const msgs = (await again.json()) as { headers: { global_last_seen_lsn?: string } }[];
+        expect(BigInt(msgs.at(-1)?.headers.global_last_seen_lsn ?? '-1')).toBeGreaterThanOrEqual(seen);
+        expect(BigInt((again.headers.get('electric-offset') ?? '0_0').split('_')[0] ?? '0')).toBeGreaterThanOrEqual(BigInt(offset.split('_')[0] ?? '0'));
+      } finally {
+        await restarted.shapes.close();
+      }
+    });
+
     it("wakes a device on its tenant's commits only", async () => {
       const now = await t.app.request('/api/sync/wake', { headers: owner.headers });
       expect(now.status).toBe(200);
