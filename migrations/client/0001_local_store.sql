@@ -1528,3 +1528,141 @@ CREATE TABLE IF NOT EXISTS "payments_synced" (
 
 CREATE OR REPLACE VIEW "payments" AS
   SELECT s.*, NULL::text AS "local_state" FROM "payments_synced" s;
+
+CREATE TABLE IF NOT EXISTS "payment_requests_synced" (
+  "id" uuid PRIMARY KEY,
+  "org_id" text NOT NULL,
+  "created_at" timestamp with time zone NOT NULL,
+  "updated_at" timestamp with time zone NOT NULL,
+  "updated_by" text,
+  "write_id" uuid,
+  "invoice_id" uuid NOT NULL,
+  "amount" numeric(14, 2) NOT NULL,
+  "currency" text NOT NULL,
+  "status" text NOT NULL,
+  "checkout_url" text,
+  "stripe_checkout_session_id" text,
+  "requested_by" text,
+  "failure_code" text
+);
+
+CREATE TABLE IF NOT EXISTS "payment_requests_local" (
+  "id" uuid PRIMARY KEY,
+  "org_id" text,
+  "created_at" timestamp with time zone,
+  "updated_at" timestamp with time zone,
+  "updated_by" text,
+  "write_id" uuid,
+  "invoice_id" uuid,
+  "amount" numeric(14, 2),
+  "currency" text,
+  "status" text,
+  "checkout_url" text,
+  "stripe_checkout_session_id" text,
+  "requested_by" text,
+  "failure_code" text,
+  "changed_columns" text[] NOT NULL DEFAULT '{}',
+  "is_new" boolean NOT NULL DEFAULT false,
+  "is_deleted" boolean NOT NULL DEFAULT false,
+  "local_write_id" uuid NOT NULL,
+  "local_state" text NOT NULL DEFAULT 'pending'
+);
+
+CREATE OR REPLACE VIEW "payment_requests" AS
+SELECT
+  COALESCE(l."id", s."id") AS "id",
+  CASE WHEN l."id" IS NOT NULL AND 'org_id' = ANY(l."changed_columns") THEN l."org_id" ELSE s."org_id" END AS "org_id",
+  CASE WHEN l."id" IS NOT NULL AND 'created_at' = ANY(l."changed_columns") THEN l."created_at" ELSE s."created_at" END AS "created_at",
+  CASE WHEN l."id" IS NOT NULL AND 'updated_at' = ANY(l."changed_columns") THEN l."updated_at" ELSE s."updated_at" END AS "updated_at",
+  CASE WHEN l."id" IS NOT NULL AND 'updated_by' = ANY(l."changed_columns") THEN l."updated_by" ELSE s."updated_by" END AS "updated_by",
+  CASE WHEN l."id" IS NOT NULL AND 'write_id' = ANY(l."changed_columns") THEN l."write_id" ELSE s."write_id" END AS "write_id",
+  CASE WHEN l."id" IS NOT NULL AND 'invoice_id' = ANY(l."changed_columns") THEN l."invoice_id" ELSE s."invoice_id" END AS "invoice_id",
+  CASE WHEN l."id" IS NOT NULL AND 'amount' = ANY(l."changed_columns") THEN l."amount" ELSE s."amount" END AS "amount",
+  CASE WHEN l."id" IS NOT NULL AND 'currency' = ANY(l."changed_columns") THEN l."currency" ELSE s."currency" END AS "currency",
+  CASE WHEN l."id" IS NOT NULL AND 'status' = ANY(l."changed_columns") THEN l."status" ELSE s."status" END AS "status",
+  CASE WHEN l."id" IS NOT NULL AND 'checkout_url' = ANY(l."changed_columns") THEN l."checkout_url" ELSE s."checkout_url" END AS "checkout_url",
+  CASE WHEN l."id" IS NOT NULL AND 'stripe_checkout_session_id' = ANY(l."changed_columns") THEN l."stripe_checkout_session_id" ELSE s."stripe_checkout_session_id" END AS "stripe_checkout_session_id",
+  CASE WHEN l."id" IS NOT NULL AND 'requested_by' = ANY(l."changed_columns") THEN l."requested_by" ELSE s."requested_by" END AS "requested_by",
+  CASE WHEN l."id" IS NOT NULL AND 'failure_code' = ANY(l."changed_columns") THEN l."failure_code" ELSE s."failure_code" END AS "failure_code",
+  l."local_state" AS "local_state"
+FROM "payment_requests_synced" s
+FULL OUTER JOIN "payment_requests_local" l ON l."id" = s."id"
+WHERE l."id" IS NULL OR l."is_deleted" = false;
+
+CREATE OR REPLACE FUNCTION "payment_requests_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE v_id uuid := COALESCE(NEW."id", gen_random_uuid()); mid uuid := gen_random_uuid();
+BEGIN
+  NEW."id" := v_id;
+  INSERT INTO "payment_requests_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "invoice_id", "amount", "currency", "status", "checkout_url", "stripe_checkout_session_id", "requested_by", "failure_code", "changed_columns", "is_new", "local_write_id")
+    VALUES (v_id, NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."invoice_id", NEW."amount", NEW."currency", NEW."status", NEW."checkout_url", NEW."stripe_checkout_session_id", NEW."requested_by", NEW."failure_code", ARRAY['invoice_id', 'amount', 'currency', 'status', 'checkout_url', 'stripe_checkout_session_id', 'requested_by', 'failure_code']::text[], true, mid);
+  INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
+    VALUES (mid, 'payment_requests', 'insert', v_id, jsonb_strip_nulls(jsonb_build_object('id', NEW."id", 'invoice_id', NEW."invoice_id", 'amount', NEW."amount"::text, 'currency', NEW."currency", 'status', NEW."status", 'checkout_url', NEW."checkout_url", 'stripe_checkout_session_id', NEW."stripe_checkout_session_id", 'requested_by', NEW."requested_by", 'failure_code', NEW."failure_code")) || jsonb_build_object('id', v_id), '{}'::jsonb, local_hlc());
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION "payment_requests_update"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE changed text[] := '{}'; mid uuid := gen_random_uuid(); vals jsonb;
+BEGIN
+  IF NEW."invoice_id" IS DISTINCT FROM OLD."invoice_id" THEN changed := array_append(changed, 'invoice_id'); END IF;
+  IF NEW."amount" IS DISTINCT FROM OLD."amount" THEN changed := array_append(changed, 'amount'); END IF;
+  IF NEW."currency" IS DISTINCT FROM OLD."currency" THEN changed := array_append(changed, 'currency'); END IF;
+  IF NEW."status" IS DISTINCT FROM OLD."status" THEN changed := array_append(changed, 'status'); END IF;
+  IF NEW."checkout_url" IS DISTINCT FROM OLD."checkout_url" THEN changed := array_append(changed, 'checkout_url'); END IF;
+  IF NEW."stripe_checkout_session_id" IS DISTINCT FROM OLD."stripe_checkout_session_id" THEN changed := array_append(changed, 'stripe_checkout_session_id'); END IF;
+  IF NEW."requested_by" IS DISTINCT FROM OLD."requested_by" THEN changed := array_append(changed, 'requested_by'); END IF;
+  IF NEW."failure_code" IS DISTINCT FROM OLD."failure_code" THEN changed := array_append(changed, 'failure_code'); END IF;
+  IF cardinality(changed) = 0 THEN RETURN NEW; END IF;
+  INSERT INTO "payment_requests_local" ("id", "org_id", "created_at", "updated_at", "updated_by", "write_id", "invoice_id", "amount", "currency", "status", "checkout_url", "stripe_checkout_session_id", "requested_by", "failure_code", "changed_columns", "local_write_id")
+    VALUES (OLD."id", NEW."org_id", NEW."created_at", NEW."updated_at", NEW."updated_by", NEW."write_id", NEW."invoice_id", NEW."amount", NEW."currency", NEW."status", NEW."checkout_url", NEW."stripe_checkout_session_id", NEW."requested_by", NEW."failure_code", changed, mid)
+  ON CONFLICT ("id") DO UPDATE SET "invoice_id" = NEW."invoice_id", "amount" = NEW."amount", "currency" = NEW."currency", "status" = NEW."status", "checkout_url" = NEW."checkout_url", "stripe_checkout_session_id" = NEW."stripe_checkout_session_id", "requested_by" = NEW."requested_by", "failure_code" = NEW."failure_code",
+    "changed_columns" = ARRAY(SELECT DISTINCT unnest("payment_requests_local"."changed_columns" || changed)),
+    "local_write_id" = mid, "local_state" = 'pending';
+  vals := (SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', NEW."id", 'invoice_id', NEW."invoice_id", 'amount', NEW."amount"::text, 'currency', NEW."currency", 'status', NEW."status", 'checkout_url', NEW."checkout_url", 'stripe_checkout_session_id', NEW."stripe_checkout_session_id", 'requested_by', NEW."requested_by", 'failure_code', NEW."failure_code")) AS e(k, v) WHERE k = ANY(changed));
+  INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
+    VALUES (mid, 'payment_requests', 'update', OLD."id", vals,
+            -- The base is what this device saw before the edit (its earlier pending edits included),
+            -- which is what the server holds once those earlier edits apply.
+            COALESCE((SELECT jsonb_object_agg(k, v) FROM jsonb_each(jsonb_build_object('id', OLD."id", 'invoice_id', OLD."invoice_id", 'amount', OLD."amount"::text, 'currency', OLD."currency", 'status', OLD."status", 'checkout_url', OLD."checkout_url", 'stripe_checkout_session_id', OLD."stripe_checkout_session_id", 'requested_by', OLD."requested_by", 'failure_code', OLD."failure_code")) AS e(k, v) WHERE k = ANY(changed)), '{}'::jsonb),
+            local_hlc());
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION "payment_requests_delete"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE mid uuid := gen_random_uuid(); seen timestamptz;
+BEGIN
+  SELECT x."updated_at" INTO seen FROM "payment_requests_synced" x WHERE x."id" = OLD."id";
+  IF seen IS NULL THEN
+    -- Never reached the server: forget the row and its queued insert.
+    DELETE FROM "outbox" WHERE "row_id" = OLD."id" AND "table_name" = 'payment_requests' AND "status" = 'pending';
+    DELETE FROM "payment_requests_local" WHERE "id" = OLD."id";
+    RETURN OLD;
+  END IF;
+  INSERT INTO "payment_requests_local" ("id", "is_deleted", "local_write_id") VALUES (OLD."id", true, mid)
+  ON CONFLICT ("id") DO UPDATE SET "is_deleted" = true, "local_write_id" = mid, "local_state" = 'pending';
+  INSERT INTO "outbox" ("mutation_id", "table_name", "op", "row_id", "values", "base", "hlc")
+    VALUES (mid, 'payment_requests', 'delete', OLD."id", '{}'::jsonb, jsonb_build_object('updated_at', seen), local_hlc());
+  RETURN OLD;
+END $$;
+
+CREATE OR REPLACE FUNCTION "payment_requests_synced_arrived"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM "payment_requests_local" WHERE "id" = OLD."id" AND "is_deleted" AND "local_state" = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = OLD."id" AND o."table_name" = 'payment_requests');
+    RETURN OLD;
+  END IF;
+  -- Our latest change is in this row, or the server acknowledged it and nothing of ours is still
+  -- queued for the row (another device's later write may have replaced the write_id we wait for).
+  DELETE FROM "payment_requests_local" l WHERE l."id" = NEW."id" AND (l."local_write_id" = NEW."write_id"
+    OR (l."local_state" = 'applied'
+        AND NOT EXISTS (SELECT 1 FROM "outbox" o WHERE o."row_id" = NEW."id" AND o."table_name" = 'payment_requests')));
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE TRIGGER "payment_requests_insert" INSTEAD OF INSERT ON "payment_requests" FOR EACH ROW EXECUTE FUNCTION "payment_requests_insert"();
+
+CREATE OR REPLACE TRIGGER "payment_requests_update" INSTEAD OF UPDATE ON "payment_requests" FOR EACH ROW EXECUTE FUNCTION "payment_requests_update"();
+
+CREATE OR REPLACE TRIGGER "payment_requests_delete" INSTEAD OF DELETE ON "payment_requests" FOR EACH ROW EXECUTE FUNCTION "payment_requests_delete"();
+
+CREATE OR REPLACE TRIGGER "payment_requests_synced_arrived" AFTER INSERT OR UPDATE OR DELETE ON "payment_requests_synced" FOR EACH ROW EXECUTE FUNCTION "payment_requests_synced_arrived"();

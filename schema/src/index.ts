@@ -15,3 +15,5 @@ export * from './provisioning.ts';
 export * from './tables/onboarding.ts';
 export * from './tables/sync.ts';
 export * from './onboarding.ts';
+export * from './tables/billing.ts';
+export * from './plans.ts';

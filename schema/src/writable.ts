@@ -4,6 +4,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { activities, companies, contacts, leads, opportunities, tasks } from './tables/crm.ts';
 import { timeEntries, workOrders } from './tables/field-service.ts';
 import { invoiceLines, invoices, payments, quoteLines, quotes } from './tables/finance.ts';
+import { paymentRequests } from './tables/billing.ts';
 import type { PermissionTable } from './permissions.ts';
 
 /**
@@ -45,6 +46,17 @@ function validators(table: PgTable, refine: Record<string, z.ZodType>): TableVal
   const insert = generated.omit(serverOwned).strict();
   const update = insert.omit({ id: true }).partial().strict();
   return { insert, update };
+}
+
+/**
+ * A payment request is made once and never edited by a client: the server
+ * fills status, link and session id, and turns the row into at most one
+ * Checkout Session. To ask again, make a new request.
+ */
+function paymentRequestValidators(): TableValidators {
+  const base = validators(paymentRequests, { amount: money.refine((v) => Number(v) > 0, 'more than zero'), currency: z.string().regex(/^[A-Z]{3}$/).optional() });
+  const insert = base.insert.omit({ status: true, checkoutUrl: true, stripeCheckoutSessionId: true, requestedBy: true, failureCode: true }).strict();
+  return { insert, update: z.object({}).strict() };
 }
 
 /** Columns used to stamp timestamps in refinements. */
@@ -162,6 +174,13 @@ export const WRITABLE_TABLES = {
     policy: 'merge',
     permission: 'payments',
     ...validators(payments, { amount: money, ...timestamps('receivedAt') }),
+  },
+  // Billing (docs/billing.md): the app records "collect payment"; status, link and session id are the server's.
+  payment_requests: {
+    table: paymentRequests,
+    policy: 'merge',
+    permission: 'payments',
+    ...paymentRequestValidators(),
   },
 } as const satisfies Record<
   string,

@@ -8,6 +8,7 @@ import {
   invoices,
   leads,
   opportunities,
+  paymentRequests,
   payments,
   quoteLines,
   quotes,
@@ -78,6 +79,8 @@ export const SHAPES = {
   invoices: tenantShape('invoices', invoices, 'invoices.read'),
   invoice_lines: tenantShape('invoice_lines', invoiceLines, 'invoices.read'),
   payments: tenantShape('payments', payments, 'payments.read'),
+  // "Collect payment" requests made offline; the server writes the Checkout link back (docs/billing.md).
+  payment_requests: tenantShape('payment_requests', paymentRequests, 'payments.read'),
   // A field worker's slice: open work orders assigned to them, the customers on those, their own time.
   my_work_orders: {
     table: 'work_orders',

@@ -19,6 +19,12 @@ import { originCheck, securityHeaders } from './middleware/security-headers.ts';
 import { rateLimits } from './rate-limit/limits.ts';
 import { authAudit } from './auth/auth-audit.ts';
 import { shapeEngineFor, shapeRoutes } from './shapes/route.ts';
+import type { BillingDeps } from './billing/deps.ts';
+import { clientBillingRoutes } from './billing/connect-routes.ts';
+import { shapeEntitlements } from './billing/entitlements.ts';
+import { billingRoutes } from './billing/provider-routes.ts';
+import { createStripe } from './billing/stripe-client.ts';
+import { stripeWebhookRoutes } from './billing/webhook-routes.ts';
 
 export type { Deps } from './context.ts';
 
@@ -45,8 +51,14 @@ export function createApp(deps: Deps) {
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps.auth));
   app.route('/', writeRoutes(deps));
+  const billing: BillingDeps = { ...deps, stripeProvider: deps.stripeProvider === undefined ? createStripe(deps.env) : deps.stripeProvider };
   const shapes = deps.shapes ?? shapeEngineFor(deps);
+  // A shape of a module the plan has off answers 403 before the engine sees it.
+  app.use('/v1/shape', shapeEntitlements(billing));
   app.route('/', shapeRoutes({ ...deps, engine: shapes }));
+  app.route('/', billingRoutes(billing));
+  app.route('/', clientBillingRoutes(billing));
+  app.route('/', stripeWebhookRoutes(billing));
   app.route('/', adminRoutes(deps));
   app.route('/', impersonationRoutes(deps));
   app.route('/', provisioningRoutes(deps));

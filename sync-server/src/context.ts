@@ -7,6 +7,7 @@ import type { Logger } from './logger.ts';
 import type { Mailer } from './mailer/mailer.ts';
 import type { Metrics } from './metrics.ts';
 import type { ShapeEngine } from './shapes/engine.ts';
+import type Stripe from 'stripe';
 
 /**
  * Everything the app needs from outside, passed to `createApp(deps)`.
@@ -25,6 +26,11 @@ export interface Deps {
   metrics?: Metrics;
   /** The built-in shape engine (its notifier holds the LISTEN connection); createApp makes one when absent. */
   shapes?: ShapeEngine;
+  /**
+   * The platform's Stripe client; createApp builds it from PROVIDER_STRIPE_SECRET_KEY
+   * when absent. null: billing routes answer 503 BILLING_NOT_CONFIGURED.
+   */
+  stripeProvider?: Stripe | null;
   /** Absolute path of the built app (`app/dist`); static serving is skipped when absent. */
   appDistDir?: string;
 }

@@ -51,6 +51,22 @@ const schema = z
     PROVIDER_STRIPE_SECRET_KEY: optionalString,
     PROVIDER_STRIPE_WEBHOOK_SECRET: optionalString,
     CONNECT_STRIPE_WEBHOOK_SECRET: optionalString,
+    /** Stripe price ids (platform account) of the plans and token packs; unset: that checkout answers 503. */
+    PROVIDER_STRIPE_PRICE_STARTER: optionalString,
+    PROVIDER_STRIPE_PRICE_PRO: optionalString,
+    PROVIDER_STRIPE_PRICE_ENTERPRISE: optionalString,
+    PROVIDER_STRIPE_PRICE_TOKENS_100K: optionalString,
+    PROVIDER_STRIPE_PRICE_TOKENS_1M: optionalString,
+    /** Platform fee on tenant invoice payments, in basis points (100 = 1 %); unset: the plan catalogue's fee. */
+    CONNECT_APPLICATION_FEE_BPS: z.coerce.number().int().min(0).max(10_000).optional(),
+    /** Where the Stripe SDK sends API calls (a local fake in tests and offline development); unset: api.stripe.com. */
+    STRIPE_API_BASE: optionalUrl,
+    /** Older encryption keys (comma-separated, base64, 32 bytes each), kept to open values until `npm run secrets:reencrypt`. */
+    APP_ENCRYPTION_KEYS_PREVIOUS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32), 'each key must be 32 bytes, base64-encoded'),
     SMTP_URL: optionalUrl,
     /** Sender address of outgoing email. */
     MAIL_FROM: z.string().min(3).default('StreamFlow <no-reply@streamflow.local>'),

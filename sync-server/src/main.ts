@@ -11,6 +11,7 @@ import { formatLogins } from './seed/demo.ts';
 import { prepareDatabase } from './start.ts';
 import { startDailyPrune } from './write/prune.ts';
 import { startJobWorker } from './jobs/start.ts';
+import { createStripe } from './billing/stripe-client.ts';
 import { shapeEngineFor } from './shapes/route.ts';
 import { startRetention } from './shapes/retention.ts';
 
@@ -28,8 +29,10 @@ async function main() {
   const auth = createAuth({ db, env, logger, mailer });
   const shapes = shapeEngineFor({ db, env, logger });
   await shapes.start();
+  const stripeProvider = createStripe(env);
   const app = createApp({
     shapes,
+    stripeProvider,
     db,
     env,
     clock: systemClock,
@@ -39,7 +42,7 @@ async function main() {
     appDistDir: APP_DIST_DIR,
   });
 
-  const jobs = startJobWorker({ db, env, clock: systemClock, logger, mailer });
+  const jobs = startJobWorker({ db, env, clock: systemClock, logger, mailer, stripeProvider });
   const stopPrune = startDailyPrune({
     db,
     clock: systemClock,

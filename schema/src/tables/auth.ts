@@ -82,6 +82,14 @@ export const organization = pgTable('organization', {
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   entitlements: jsonb('entitlements').$type<Record<string, unknown>>().notNull().default({}),
   aiTokenBalance: integer('ai_token_balance').notNull().default(0),
+  /** Provider billing (billing capability): the tenant's customer on the platform's Stripe account, made once. */
+  stripeCustomerId: text('stripe_customer_id').unique(),
+  stripeSubscriptionId: text('stripe_subscription_id'),
+  /** Stripe's subscription status, or `none` before any subscription. */
+  subscriptionStatus: text('subscription_status').notNull().default('none'),
+  subscriptionCurrentPeriodEnd: timestamp('subscription_current_period_end', { withTimezone: true }),
+  /** When Stripe made the subscription state last applied (the event's `created`): older events never overwrite it. */
+  subscriptionStateAt: timestamp('subscription_state_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

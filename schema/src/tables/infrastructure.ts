@@ -104,6 +104,8 @@ export const tenantStripeConnect = pgTable('tenant_stripe_connect', {
     .primaryKey()
     .references(() => organization.id, { onDelete: 'cascade' }),
   accountIdEnc: text('account_id_enc').notNull(),
+  /** SHA-256 (hex) of the account id: finds the tenant of a Connect event without decrypting every row. */
+  accountIdHash: text('account_id_hash').unique(),
   connectStatus: text('connect_status', {
     enum: ['pending', 'active', 'restricted', 'deauthorized'],
   })

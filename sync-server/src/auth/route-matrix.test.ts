@@ -38,6 +38,16 @@ const MATRIX: Record<string, { path?: string; body?: unknown; expect: Record<Cal
   // Workers lack leads.read in the default roles: the named shape answers 403.
   'GET /v1/shape': { path: '/v1/shape?table=leads&offset=-1', expect: client(200, ['worker']) },
   'GET /api/sync/wake': { expect: client(200) },
+  // Billing is not configured in this test app: past the guards, a route answers 503 BILLING_NOT_CONFIGURED.
+  'POST /api/billing/checkout': { body: { kind: 'subscription', plan: 'pro' }, expect: client(503, ['manager', 'staff', 'worker']) },
+  'POST /api/billing/portal': { body: {}, expect: client(503, ['manager', 'staff', 'worker']) },
+  'GET /api/billing/entitlements': { expect: client(200) },
+  'POST /api/client-billing/connect/start': { body: {}, expect: client(503, ['manager', 'staff', 'worker']) },
+  'GET /api/client-billing/connect/status': { expect: client(503, ['manager', 'staff', 'worker']) },
+  'POST /api/client-billing/checkout': { body: { invoiceId: ZERO, amount: '10.00' }, expect: client(503, ['manager', 'staff', 'worker']) },
+  // Stripe calls these: no session, a signature instead (unset secrets: 503).
+  'POST /api/stripe/webhook/provider': { body: {}, expect: PUBLIC(503) },
+  'POST /api/stripe/webhook/connect': { body: {}, expect: PUBLIC(503) },
   'GET /api/admin/roles': { expect: client(200, ['manager', 'staff', 'worker']) },
   'POST /api/admin/roles/:id/clone': { path: `/api/admin/roles/${ZERO}/clone`, body: { key: 'x_role', name: 'X' }, expect: client(404, ['manager', 'staff', 'worker']) },
   'PATCH /api/admin/roles/:id': { path: `/api/admin/roles/${ZERO}`, body: { name: 'X' }, expect: client(404, ['manager', 'staff', 'worker']) },

@@ -22,6 +22,7 @@ const EXPECTED_TABLES = [
   'activities', 'work_orders', 'work_order_status_history', 'time_entries', 'quotes',
   'quote_lines', 'invoices', 'invoice_lines', 'payments', 'idempotency_keys', 'audit_log',
   'jobs', 'stripe_events', 'tenant_stripe_connect', 'federation_nonces', 'write_mutations', 'tenant_logos', 'rate_limit_buckets',
+  'payment_requests', 'billing_token_credits',
   ...SERVER_ONLY_TABLES,
 ];
 

@@ -20,7 +20,7 @@ describe('the server job worker', () => {
     const clock = { now: () => new Date() };
     const mailer = capturingMailer();
     const sent = mailer.sent;
-    const worker = startJobWorker({ db, env: testEnv({ JOBS_POLL_INTERVAL_MS: '50' }), clock, logger: captureLogger(), mailer });
+    const worker = startJobWorker({ db, env: testEnv({ JOBS_POLL_INTERVAL_MS: '50' }), clock, logger: captureLogger(), mailer, stripeProvider: null });
     try {
       await enqueueJob(db.orm, {
         kind: JOB_KINDS.EMAIL_INVITE,

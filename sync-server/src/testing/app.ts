@@ -1,5 +1,6 @@
 import { parseEnv, type Env } from '../env.ts';
 import { shapeEngineFor } from '../shapes/route.ts';
+import type Stripe from 'stripe';
 import { createApp } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/types.ts';
@@ -35,7 +36,7 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
 }
 
 /** Builds the real app on a test database, with a capturing logger and a settable clock. */
-export function buildTestApp(db: Database, opts: { env?: Record<string, string>; appDistDir?: string } = {}) {
+export function buildTestApp(db: Database, opts: { env?: Record<string, string>; appDistDir?: string; stripeProvider?: Stripe | null } = {}) {
   const clock = testClock();
   const logger = captureLogger();
   const env = testEnv(opts.env);
@@ -43,6 +44,6 @@ export function buildTestApp(db: Database, opts: { env?: Record<string, string>;
   const auth = createAuth({ db, env, logger, mailer });
   // Started by the first shape request; a test that streams closes it.
   const shapes = shapeEngineFor({ db, env, logger });
-  const app = createApp({ db, env, clock, logger, auth, mailer, shapes, appDistDir: opts.appDistDir });
+  const app = createApp({ db, env, clock, logger, auth, mailer, shapes, stripeProvider: opts.stripeProvider ?? null, appDistDir: opts.appDistDir });
   return { app, clock, logger, env, mailer, auth, shapes };
 }

@@ -1,0 +1,181 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/types.ts';
+import { seedDemo } from '../seed/demo.ts';
+import { signIn, type SignedIn } from '../testing/auth.ts';
+import type { TestEngine } from '../testing/db.ts';
+import { mutation, postWrite } from '../testing/mutations.ts';
+import { createSecretBox } from '../crypto/secret-box.ts';
+import { requireSecretBox } from './deps.ts';
+import { reencryptSecrets } from './reencrypt.ts';
+import { processPaymentRequests, PAYMENT_REQUEST_JOB } from './payment-requests.ts';
+import { json, startBillingHarness, type BillingHarness } from './test-support.ts';
+
+/**
+ * Connect onboarding, invoice checkout on behalf of the tenant, offline
+ * payment requests and plan entitlements, through the real app with billing
+ * mounted and the real `stripe` SDK talking to the local fake Stripe.
+ */
+export function billingRoutesSuite(engine: TestEngine) {
+  describe(`billing routes (${engine.kind})`, () => {
+    let db: Database;
+    let h: BillingHarness;
+    let owner: SignedIn;
+    let manager: SignedIn;
+    let orgId: string;
+    let invoice: { id: string; currency: string };
+    const customer = 'cus_AcmeRoutes0001';
+
+    const body = async (res: Response) => (await res.json()) as Record<string, unknown> & { error?: { code: string } };
+    const subscription = (status: string, price: string, created: number) =>
+      h.event('customer.subscription.updated', { id: 'sub_R', object: 'subscription', customer, status, metadata: { org_id: orgId }, items: { object: 'list', data: [{ id: 'si_R', object: 'subscription_item', price: { id: price, object: 'price' }, current_period_end: created + 30 * 86_400 }] } }, { created });
+
+    beforeAll(async () => {
+      db = await engine.open();
+      await seedDemo(db);
+      h = await startBillingHarness(db);
+      owner = await signIn(h.app, 'owner@acme.test');
+      manager = await signIn(h.app, 'manager@acme.test');
+      const [acme] = await db.rows<{ id: string }>(sql`select id from organization where slug = 'acme'`);
+      orgId = acme!.id;
+      await db.rows(sql`update organization set stripe_customer_id = ${customer} where id = ${orgId}`);
+      const [inv] = await db.rows<{ id: string; currency: string }>(
+        sql`select id::text as id, currency from invoices where org_id = ${orgId} and status in ('open', 'draft') and total - amount_paid >= 20 order by number limit 1`,
+      );
+      invoice = inv!;
+    });
+    afterAll(async () => {
+      await h?.close();
+      await db?.close();
+    });
+
+    it('starts Connect once, stores the account id encrypted, and reports its state from Stripe', async () => {
+      expect((await h.app.request('/api/client-billing/connect/start', json(manager.headers, {}))).status).toBe(403);
+      const first = await h.app.request('/api/client-billing/connect/start', json(owner.headers, {}));
+      expect(first.status).toBe(200);
+      expect(await body(first)).toMatchObject({ created: true, status: 'pending', url: expect.stringMatching(/^https?:/) });
+      const again = await body(await h.app.request('/api/client-billing/connect/start', json(owner.headers, {})));
+      expect(again).toMatchObject({ created: false, status: 'pending' });
+      const accounts = h.fake.calls('POST /v1/accounts');
+      expect(accounts).toHaveLength(1);
+      expect(accounts[0]?.idempotencyKey).toBe(`streamflow-connect-account:${orgId}`);
+
+      const [row] = await db.rows<{ account_id_enc: string }>(sql`select account_id_enc from tenant_stripe_connect where org_id = ${orgId}`);
+      const accountId = requireSecretBox(h.env).open(row!.account_id_enc);
+      expect(accountId).toMatch(/^acct_/);
+      expect(row!.account_id_enc).not.toContain(accountId);
+      expect(row!.account_id_enc).not.toContain(accountId.slice(5));
+
+      const pending = await body(await h.app.request('/api/client-billing/connect/status', { headers: owner.headers }));
+      expect(pending).toMatchObject({ status: 'pending', chargesEnabled: false });
+      h.fake.updateAccount(accountId, { details_submitted: true, charges_enabled: true, payouts_enabled: true });
+      const active = await body(await h.app.request('/api/client-billing/connect/status', { headers: owner.headers }));
+      expect(active).toMatchObject({ status: 'active', detailsSubmitted: true, chargesEnabled: true, payoutsEnabled: true });
+    });
+
+    it("opens Checkout for an invoice on behalf of the tenant's account, with the plan's fee; a replay reuses the session", async () => {
+      const [row] = await db.rows<{ account_id_enc: string }>(sql`select account_id_enc from tenant_stripe_connect where org_id = ${orgId}`);
+      const accountId = requireSecretBox(h.env).open(row!.account_id_enc);
+      const before = h.fake.calls('POST /v1/checkout/sessions').length;
+      const first = await body(await h.app.request('/api/client-billing/checkout', json(owner.headers, { invoiceId: invoice.id, amount: '10.00' })));
+      expect(first).toMatchObject({ amount: 1000, reused: false, url: expect.stringMatching(/^https?:/) });
+      const call = h.fake.calls('POST /v1/checkout/sessions')[before];
+      expect(call?.idempotencyKey).toBe(`streamflow-invoice:${invoice.id}:1000`);
+      expect(call?.body).toMatchObject({
+        mode: 'payment',
+        client_reference_id: invoice.id,
+        // The demo tenant is on Pro: a 1 % platform fee.
+        payment_intent_data: { on_behalf_of: accountId, transfer_data: { destination: accountId }, application_fee_amount: '10' },
+      });
+
+      const replay = await body(await h.app.request('/api/client-billing/checkout', json(owner.headers, { invoiceId: invoice.id, amount: '10.00' })));
+      expect(replay).toMatchObject({ sessionId: first.sessionId, reused: true });
+      const [stored] = await db.rows<{ stripe_checkout_session_id: string }>(sql`select stripe_checkout_session_id from invoices where id = ${invoice.id}`);
+      expect(stored?.stripe_checkout_session_id).toBe(first.sessionId);
+
+      const tooMuch = await h.app.request('/api/client-billing/checkout', json(owner.headers, { invoiceId: invoice.id, amount: '99999999.00' }));
+      expect(tooMuch.status).toBe(422);
+      expect((await body(tooMuch)).error?.code).toBe('AMOUNT_INVALID');
+    });
+
+    it('turns an offline payment request, uploaded twice, into exactly one Checkout Session and writes the link back', async () => {
+      const id = crypto.randomUUID();
+      const m = mutation.insert('payment_requests', { id, invoice_id: invoice.id, amount: '5.00' });
+      const up1 = await postWrite(h.app, owner.headers, [m]);
+      expect(up1.body).toMatchObject({ results: [{ status: 'applied' }] });
+      // The same change again after a lost response, under a new batch key.
+      const up2 = await postWrite(h.app, owner.headers, [m]);
+      expect(up2.body.results[0]).toMatchObject({ status: 'duplicate' });
+
+      const jobs = await db.rows<{ n: number }>(sql`select count(*)::int as n from jobs where kind = ${PAYMENT_REQUEST_JOB} and payload->>'paymentRequestId' = ${id}`);
+      expect(jobs[0]?.n).toBe(1);
+      // The job and the recovery sweep both run: still one session.
+      await processPaymentRequests(h.deps);
+      await processPaymentRequests(h.deps);
+      const calls = h.fake.calls('POST /v1/checkout/sessions').filter((r) => r.idempotencyKey === `payreq:${id}`);
+      expect(calls).toHaveLength(1);
+      const [row] = await db.rows<{ status: string; checkout_url: string | null; stripe_checkout_session_id: string | null }>(
+        sql`select status, checkout_url, stripe_checkout_session_id from payment_requests where id = ${id}`,
+      );
+      expect(row).toMatchObject({ status: 'link_ready', checkout_url: expect.stringMatching(/^https?:/), stripe_checkout_session_id: expect.stringMatching(/^cs_/) });
+
+      // The client may not write the server's fields.
+      const forged = await postWrite(h.app, owner.headers, [mutation.insert('payment_requests', { id: crypto.randomUUID(), invoice_id: invoice.id, amount: '5.00', checkout_url: 'https://evil.test' })]);
+      expect(forged.body.results[0]).toMatchObject({ status: 'rejected', code: 'INVALID' });
+    });
+
+    it("turns a module off on downgrade (routes and shapes refuse) and on again on upgrade", async () => {
+      const t = Math.floor(h.clock.now().getTime() / 1000);
+      const shape = () => h.app.request('/v1/shape?table=invoices&offset=-1', { headers: owner.headers });
+      const checkout = () => h.app.request('/api/client-billing/checkout', json(owner.headers, { invoiceId: invoice.id, amount: '10.00' }));
+      expect((await shape()).status).toBe(200);
+
+      expect((await h.deliver('provider', subscription('active', 'price_starter_monthly', t + 10))).status).toBe(200);
+      const off = await shape();
+      expect(off.status).toBe(403);
+      expect((await body(off)).error?.code).toBe('MODULE_NOT_ENTITLED');
+      expect((await body(await checkout())).error?.code).toBe('MODULE_NOT_ENTITLED');
+      // Core CRM stays.
+      expect((await h.app.request('/v1/shape?table=leads&offset=-1', { headers: owner.headers })).status).toBe(200);
+      const ent = await body(await h.app.request('/api/billing/entitlements', { headers: owner.headers }));
+      expect(ent).toMatchObject({ entitlements: { plan: 'starter', modules: { invoicing: false, crm: true } } });
+
+      await h.deliver('provider', subscription('active', 'price_pro_monthly', t + 20));
+      expect((await shape()).status).toBe(200);
+      expect((await checkout()).status).toBe(200);
+    });
+
+    it('re-seals stored secrets under a new key once, keeping their values', async () => {
+      const oldKey = h.env.APP_ENCRYPTION_KEY ?? '';
+      const [before] = await db.rows<{ account_id_enc: string }>(sql`select account_id_enc from tenant_stripe_connect where org_id = ${orgId}`);
+      const plain = createSecretBox(oldKey).open(before!.account_id_enc);
+      const rotated = createSecretBox(Buffer.alloc(32, 9).toString('base64'), [oldKey]);
+      expect(await reencryptSecrets(db, rotated)).toMatchObject({ resealed: 1 });
+      expect(await reencryptSecrets(db, rotated)).toMatchObject({ resealed: 0 });
+      const [after] = await db.rows<{ account_id_enc: string }>(sql`select account_id_enc from tenant_stripe_connect where org_id = ${orgId}`);
+      expect(rotated.keyIdOf(after!.account_id_enc)).toBe(rotated.currentKeyId);
+      expect(rotated.open(after!.account_id_enc)).toBe(plain);
+      // The old key alone can no longer open it.
+      expect(() => createSecretBox(oldKey).open(after!.account_id_enc)).toThrow();
+      const [audit] = await db.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'platform.secrets.reencrypt'`);
+      expect(audit?.n).toBe(2);
+      // Put the original key back for the suites after this one.
+      await reencryptSecrets(db, createSecretBox(oldKey, [Buffer.alloc(32, 9).toString('base64')]));
+    });
+
+    it('lets only the owner start a subscription checkout, with one Stripe customer per tenant', async () => {
+      await db.rows(sql`update organization set stripe_customer_id = null, subscription_status = 'none' where id = ${orgId}`);
+      expect((await h.app.request('/api/billing/checkout', json(manager.headers, { kind: 'token_pack', pack: 'tokens_100k' }))).status).toBe(403);
+      const a = await h.app.request('/api/billing/checkout', json(owner.headers, { kind: 'token_pack', pack: 'tokens_100k' }));
+      expect(a.status).toBe(200);
+      const b = await h.app.request('/api/billing/checkout', json(owner.headers, { kind: 'token_pack', pack: 'tokens_1m' }));
+      expect(b.status).toBe(200);
+      const customers = h.fake.calls('POST /v1/customers');
+      expect(new Set(customers.map((c) => c.idempotencyKey))).toEqual(new Set([expect.stringContaining(orgId)]));
+      const [org] = await db.rows<{ stripe_customer_id: string | null }>(sql`select stripe_customer_id from organization where id = ${orgId}`);
+      expect(org?.stripe_customer_id).toMatch(/^cus_/);
+      const sessions = h.fake.calls('POST /v1/checkout/sessions').slice(-2);
+      expect(sessions.map((s) => s.body.customer)).toEqual([org?.stripe_customer_id, org?.stripe_customer_id]);
+    });
+  });
+}

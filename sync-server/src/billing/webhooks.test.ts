@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../testing/db.ts';
+import { webhookSuite } from './webhooks.suite.ts';
+
+webhookSuite(pgliteEngine);
