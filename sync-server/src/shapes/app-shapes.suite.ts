@@ -79,6 +79,11 @@ export function appShapesSuite(engine: TestEngine) {
       const forbidden = await t.app.request('/v1/shape?table=leads&offset=-1', { headers: worker.headers });
       expect(forbidden.status).toBe(403);
       expect(((await forbidden.json()) as { error: { code: string } }).error.code).toBe('SHAPE_FORBIDDEN');
+      // Workers may read work orders and companies, but only their own slice.
+      for (const table of ['work_orders', 'companies', 'contacts', 'time_entries']) {
+        expect({ table, status: (await t.app.request(`/v1/shape?table=${table}&offset=-1`, { headers: worker.headers })).status }).toEqual({ table, status: 403 });
+      }
+      expect((await t.app.request('/v1/shape?table=my_work_orders&offset=-1', { headers: worker.headers })).status).toBe(200);
       const sqlTry = await t.app.request(`/v1/shape?table=leads&offset=-1&where=${encodeURIComponent('true')}`, { headers: owner.headers });
       expect(sqlTry.status).toBe(400);
       expect((await t.app.request('/v1/shape?table=leads&offset=-1')).status).toBe(401);

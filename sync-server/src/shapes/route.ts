@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { sql } from 'drizzle-orm';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
-import { resolveShape } from '@streamflow/shapes';
+import { resolveShape, shapesFor } from '@streamflow/shapes';
+import { isRestrictedWorker } from '../write/rules.ts';
 import { requireTenant, tenantPrincipalOf } from '../auth/guards.ts';
 import type { AppEnv, Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -60,9 +61,13 @@ export function shapeRoutes(deps: ShapeDeps) {
     if (!orgId) throw new AppError(403, ShapeErrors.NO_TENANT, 'This needs an active tenant.');
     const url = new URL(c.req.url);
     const q = parseShapeQuery(url);
-    const shape = resolveShape(q.name, { orgId, userId: principal.userId, perms: principal.perms, roles: principal.roles });
+    const ctx = { orgId, userId: principal.userId, perms: principal.perms, roles: principal.roles };
+    const shape = resolveShape(q.name, ctx);
     if (shape === 'unknown') throw new AppError(400, ShapeErrors.UNKNOWN_SHAPE, `There is no shape named ${JSON.stringify(q.name.slice(0, 60))}.`);
-    if (shape === 'forbidden') throw new AppError(403, ShapeErrors.SHAPE_FORBIDDEN, 'Your role may not read this shape.');
+    // A field worker reads their own slice (my_work_orders, ...), never the whole tenant's table.
+    if (shape === 'forbidden' || (isRestrictedWorker({ ...principal, orgId }) && !shapesFor(ctx, true).includes(shape.name))) {
+      throw new AppError(403, ShapeErrors.SHAPE_FORBIDDEN, 'Your role may not read this shape.');
+    }
     if (env.ELECTRIC_URL) {
       const upstream = upstreamUrl(env.ELECTRIC_URL, shape, url, env.ELECTRIC_SECRET);
       const res = await forwardShape(upstream, c.req.raw.signal, logger, deps.fetch);
