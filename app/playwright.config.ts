@@ -63,7 +63,7 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATA_DIR: process.env.E2E_DATA_DIR,
       PUBLIC_URL: baseURL,
-      SEED_DEMO: 'false',
+      SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
       JOBS_POLL_INTERVAL_MS: '200',
     },

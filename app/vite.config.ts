@@ -8,6 +8,8 @@ const API = 'http://localhost:3000';
 export default defineConfig({
   plugins: [react()],
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
+  // The local database runs in a module worker (app/src/local-db/worker.ts).
+  worker: { format: 'es' },
   optimizeDeps: { exclude: ['@electric-sql/pglite'] },
   server: {
     proxy: { '/api': API, '/v1': API, '/healthz': API },

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Me } from './api.ts';
 import { JobsPanel } from './dev/jobs.tsx';
-import { ClientDashboard } from './onboarding/dashboard.tsx';
+import { ClientSpace } from './client/client-space.tsx';
+import { clearLocalData } from './local-db/open.ts';
 import { navigate, usePath } from './router.ts';
 import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
@@ -41,6 +42,8 @@ export function App() {
 
   const signOut = async () => {
     await api('/api/auth/sign-out', { method: 'POST', body: '{}' });
+    // Nothing of this user's tenant data stays readable in this browser.
+    if (state.kind === 'signed-in' && state.me.tenantId) await clearLocalData(state.me.id, state.me.tenantId);
     navigate('/', { replace: true });
     setState({ kind: 'signed-out' });
   };
@@ -78,8 +81,8 @@ export function App() {
             <span>{state.me.email}</span>
             <button type="button" onClick={() => void signOut()}>Sign out</button>
           </header>
-          {state.me.space === 'client' && state.me.tenantId && path === homePath(state.me) ? (
-            <ClientDashboard me={state.me} />
+          {state.me.space === 'client' && state.me.tenantId && path.startsWith(`/tenant/${state.me.tenantId}/client`) ? (
+            <ClientSpace me={{ ...state.me, tenantId: state.me.tenantId }} path={path} />
           ) : state.me.space === 'dev' && path === homePath(state.me) ? (
             <JobsPanel />
           ) : (

@@ -23,6 +23,14 @@ CREATE TABLE IF NOT EXISTS "outbox" (
 
 CREATE INDEX IF NOT EXISTS "outbox_pending_idx" ON "outbox" ("status", "seq");
 
+CREATE OR REPLACE FUNCTION outbox_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('outbox_changed', '');
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER "outbox_changed" AFTER INSERT ON "outbox" FOR EACH STATEMENT EXECUTE FUNCTION outbox_changed();
+
 CREATE SEQUENCE IF NOT EXISTS "local_hlc_counter";
 
 CREATE OR REPLACE FUNCTION local_hlc() RETURNS text LANGUAGE sql VOLATILE AS $$

@@ -192,6 +192,13 @@ const COMMON = [
   "result" jsonb
 );`,
   `CREATE INDEX IF NOT EXISTS "outbox_pending_idx" ON "outbox" ("status", "seq");`,
+  // Wakes the uploader after a local write (pg.listen in the leader's worker).
+  `CREATE OR REPLACE FUNCTION outbox_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('outbox_changed', '');
+  RETURN NULL;
+END $$;`,
+  `CREATE OR REPLACE TRIGGER "outbox_changed" AFTER INSERT ON "outbox" FOR EACH STATEMENT EXECUTE FUNCTION outbox_changed();`,
   `CREATE SEQUENCE IF NOT EXISTS "local_hlc_counter";`,
   // Hybrid logical clock stamp: wall milliseconds, a counter, this device's id.
   `CREATE OR REPLACE FUNCTION local_hlc() RETURNS text LANGUAGE sql VOLATILE AS $$
