@@ -108,3 +108,85 @@ test('two devices of one owner: an edit on one appears on the other without a re
     await b.close();
   }
 });
+
+test('both devices change one lead offline: one applies, the other resolves a conflict, and they converge', async ({ browser }) => {
+  const a = await browser.newContext();
+  const b = await browser.newContext();
+  try {
+    const pa = await a.newPage();
+    const pb = await b.newPage();
+    for (const p of [pa, pb]) {
+      await signIn(p, 'owner@acme.test');
+      await p.getByRole('link', { name: 'Leads' }).click();
+      await seededLeadsListed(p);
+      await expect(p.getByText('sync: live')).toBeVisible({ timeout: 60_000 });
+    }
+    // The same lead on both devices: the last one listed (seeded, untouched by the other stories).
+    const leadName = (await pa.locator('tbody tr').last().locator('th').textContent()) ?? '';
+    const rowOn = (p: Page) => p.locator('tbody tr', { has: p.getByRole('rowheader', { name: leadName, exact: true }) });
+    await a.setOffline(true);
+    await b.setOffline(true);
+    await rowOn(pa).getByRole('combobox').selectOption('qualified');
+    await rowOn(pb).getByRole('combobox').selectOption('unqualified');
+    await a.setOffline(false);
+    await expect(pa.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
+    await b.setOffline(false);
+
+    // Device B: the server has A's value; B's change is a conflict, shown field by field.
+    await expect(pb.getByRole('button', { name: 'Sync issues (1)' })).toBeVisible({ timeout: 30_000 });
+    await expect(rowOn(pb).getByText('conflict')).toBeVisible();
+    await pb.getByRole('button', { name: 'Sync issues (1)' }).click();
+    const card = pb.getByRole('listitem', { name: 'Conflict on leads' });
+    await expect(card.getByRole('row', { name: /status/ })).toContainText('unqualified');
+    await expect(card.getByRole('row', { name: /status/ })).toContainText('qualified');
+    await card.getByRole('button', { name: 'Resolve and resubmit' }).click(); // keep mine
+    await expect(pb.getByRole('button', { name: 'Sync issues (0)' })).toBeVisible({ timeout: 30_000 });
+    await expect(pb.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
+
+    // Both devices end with B's kept value.
+    await expect(rowOn(pa).getByRole('combobox')).toHaveValue('unqualified', { timeout: 15_000 });
+    await expect(rowOn(pb).getByRole('combobox')).toHaveValue('unqualified');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('a field worker sees only their work orders, no leads, and clocks in and starts a job offline', async ({ page, context }) => {
+  const errors = watchErrors(page);
+  await signIn(page, 'worker@acme.test');
+  const tenantBase = page.url().replace(/\/dashboard$/, '');
+  await expect(page.getByRole('link', { name: 'Leads' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Work orders' }).click();
+  await expect(page.getByText('sync: live')).toBeVisible({ timeout: 60_000 });
+
+  // Exactly their own open work orders; the whole-tenant shape is refused to them.
+  const mine = (await (await page.request.get('/v1/shape?table=my_work_orders&offset=-1')).json()) as { value?: { id: string } }[];
+  const count = mine.filter((m) => m.value).length;
+  expect(count).toBeGreaterThan(0);
+  await expect(page.getByText(`${count} work orders`)).toBeVisible();
+  expect((await page.request.get('/v1/shape?table=work_orders&offset=-1')).status()).toBe(403);
+  await page.goto(`${tenantBase}/leads`);
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await page.getByRole('link', { name: 'Work orders' }).click();
+
+  await context.setOffline(true);
+  const startable = page.locator('tbody tr').filter({ has: page.getByRole('button', { name: /^Start / }) }).first();
+  const number = (await startable.getByRole('link').textContent()) ?? '';
+  const row = page.locator('tbody tr').filter({ has: page.getByRole('link', { name: number, exact: true }) });
+  await row.getByRole('button', { name: /^Start / }).click();
+  await expect(row).toContainText('in progress');
+  await expect(row.getByText('pending')).toBeVisible();
+  await page.getByRole('link', { name: 'Clock' }).click();
+  await page.getByRole('button', { name: 'Clock in' }).click();
+  await expect(page.getByText(/Clocked in since/)).toBeVisible();
+  await expect(page.getByTestId('pending-count')).toHaveText('2 pending');
+
+  await context.setOffline(false);
+  await expect(page.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
+  const after = (await (await page.request.get('/v1/shape?table=my_work_orders&offset=-1')).json()) as { value?: { number: string; status: string } }[];
+  expect(after.filter((m) => m.value?.number === number).map((m) => m.value?.status)).toEqual(['in_progress']);
+  const entries = (await (await page.request.get('/v1/shape?table=my_time_entries&offset=-1')).json()) as { value?: { clock_out_at: string | null } }[];
+  expect(entries.filter((m) => m.value && m.value.clock_out_at === null)).toHaveLength(1);
+  expect(errors).toEqual([]);
+});

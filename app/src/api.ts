@@ -40,4 +40,6 @@ export interface Me {
   space: 'client' | 'provider' | 'dev' | 'accounting';
   roles: string[];
   perms: string[];
+  /** Work-order status -> the statuses it may move to (tenant members). */
+  workOrderTransitions: Record<string, string[]> | null;
 }

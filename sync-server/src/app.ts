@@ -49,7 +49,7 @@ export function createApp(deps: Deps) {
   app.use('/api/write', limits.write);
 
   app.route('/', healthRoutes(deps));
-  app.route('/', authRoutes(deps.auth));
+  app.route('/', authRoutes(deps));
   app.route('/', writeRoutes(deps));
   const billing: BillingDeps = { ...deps, stripeProvider: deps.stripeProvider === undefined ? createStripe(deps.env) : deps.stripeProvider };
   const shapes = deps.shapes ?? shapeEngineFor(deps);

@@ -2,18 +2,22 @@ import type { Me } from '../api.ts';
 import { LocalDbProvider } from '../local-db/provider.tsx';
 import { ClientDashboard } from '../onboarding/dashboard.tsx';
 import { navigate } from '../router.ts';
+import { ClockPage } from './clock.tsx';
 import { LeadsPage } from './leads.tsx';
+import { WorkOrderDetail, WorkOrdersPage } from './work-orders.tsx';
 import { SyncBar } from './sync-bar.tsx';
 
 const PAGES = [
   { key: 'dashboard', title: 'Dashboard' },
   { key: 'leads', title: 'Leads', perm: 'leads.read' },
+  { key: 'work-orders', title: 'Work orders', perm: 'work_orders.read' },
+  { key: 'clock', title: 'Clock', perm: 'time_entries.create' },
 ] as const;
 
 /** The client space of a tenant: its pages on the member's local database. */
 export function ClientSpace({ me, path }: { me: Me & { tenantId: string }; path: string }) {
   const base = `/tenant/${me.tenantId}/client`;
-  const page = path.startsWith(`${base}/`) ? path.slice(base.length + 1).split('/')[0] : 'dashboard';
+  const [page = 'dashboard', param] = path.startsWith(`${base}/`) ? path.slice(base.length + 1).split('/') : [];
   const visible = PAGES.filter((p) => !('perm' in p) || me.perms.includes(p.perm));
   const current = PAGES.find((p) => p.key === page);
   return (
@@ -40,6 +44,10 @@ export function ClientSpace({ me, path }: { me: Me & { tenantId: string }; path:
         <section className="card" role="alert"><h1>Not allowed</h1><p>Your role may not open {current.title.toLowerCase()}.</p></section>
       ) : current.key === 'leads' ? (
         <LeadsPage />
+      ) : current.key === 'work-orders' ? (
+        param ? <WorkOrderDetail me={me} id={param} /> : <WorkOrdersPage me={me} base={base} />
+      ) : current.key === 'clock' ? (
+        <ClockPage me={me} />
       ) : (
         <ClientDashboard me={me} />
       )}
