@@ -57,6 +57,14 @@ test('the owner reads the seeded leads from the local database; a reload shows t
   // Resumed from the stored offsets: no shape starts again from the beginning.
   await page.waitForTimeout(1_000);
   expect(shapes.filter((u) => u.includes('offset=-1'))).toEqual([]);
+
+  // Signing out leaves nothing of the tenant's data readable in this browser.
+  const stores = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.includes('streamflow-')));
+  expect(await stores()).toHaveLength(1);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to StreamFlow' })).toBeVisible();
+  await expect.poll(stores, { timeout: 15_000 }).toEqual([]);
+  expect(await page.evaluate(() => localStorage.getItem('streamflow.me'))).toBeNull();
   expect(errors).toEqual([]);
 });
 
@@ -66,6 +74,13 @@ test('a lead created offline is kept, counted as pending, and reaches the server
   await page.getByRole('link', { name: 'Leads' }).click();
   await seededLeadsListed(page);
   await expect(page.getByTestId('pending-count')).toHaveText('0 pending');
+  // The service worker has precached the app (first visit); from the next load on it serves it.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await seededLeadsListed(page);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
   await context.setOffline(true);
   await expect(page.getByText(/You are offline/)).toBeVisible();
@@ -79,6 +94,12 @@ test('a lead created offline is kept, counted as pending, and reaches the server
   const other = page.locator('tbody tr').nth(1);
   await other.getByRole('combobox').selectOption('qualified');
   await expect(page.getByTestId('pending-count')).toHaveText('2 pending');
+
+  // Still offline, the app reloads from the service worker onto its local data, changes kept.
+  await page.reload();
+  await expect(page.getByText(/You are offline/)).toBeVisible();
+  await expect(page.getByTestId('pending-count')).toHaveText('2 pending');
+  await expect(row.getByText('pending')).toBeVisible();
 
   await context.setOffline(false);
   await expect(page.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
@@ -124,28 +145,36 @@ test('both devices change one lead offline: one applies, the other resolves a co
     // The same lead on both devices: the last one listed (seeded, untouched by the other stories).
     const leadName = (await pa.locator('tbody tr').last().locator('th').textContent()) ?? '';
     const rowOn = (p: Page) => p.locator('tbody tr', { has: p.getByRole('rowheader', { name: leadName, exact: true }) });
+    const original = await rowOn(pa).getByRole('combobox').inputValue();
+    const [va, vb] = ['contacted', 'qualified', 'unqualified'].filter((v) => v !== original) as [string, string];
     await a.setOffline(true);
     await b.setOffline(true);
-    await rowOn(pa).getByRole('combobox').selectOption('qualified');
-    await rowOn(pb).getByRole('combobox').selectOption('unqualified');
+    await rowOn(pa).getByRole('combobox').selectOption(va);
+    await rowOn(pb).getByRole('combobox').selectOption(vb);
     await a.setOffline(false);
     await expect(pa.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
     await b.setOffline(false);
-
-    // Device B: the server has A's value; B's change is a conflict, shown field by field.
-    await expect(pb.getByRole('button', { name: 'Sync issues (1)' })).toBeVisible({ timeout: 30_000 });
-    await expect(rowOn(pb).getByText('conflict')).toBeVisible();
-    await pb.getByRole('button', { name: 'Sync issues (1)' }).click();
-    const card = pb.getByRole('listitem', { name: 'Conflict on leads' });
-    await expect(card.getByRole('row', { name: /status/ })).toContainText('unqualified');
-    await expect(card.getByRole('row', { name: /status/ })).toContainText('qualified');
-    await card.getByRole('button', { name: 'Resolve and resubmit' }).click(); // keep mine
-    await expect(pb.getByRole('button', { name: 'Sync issues (0)' })).toBeVisible({ timeout: 30_000 });
     await expect(pb.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
 
-    // Both devices end with B's kept value.
-    await expect(rowOn(pa).getByRole('combobox')).toHaveValue('unqualified', { timeout: 15_000 });
-    await expect(rowOn(pb).getByRole('combobox')).toHaveValue('unqualified');
+    // The change that reached the server second is a conflict on its device, shown field by field.
+    const issues = async (p: Page) => Number(/\((\d+)\)/.exec((await p.getByRole('button', { name: /^Sync issues/ }).textContent()) ?? '')?.[1] ?? -1);
+    await expect.poll(async () => (await issues(pa)) + (await issues(pb)), { timeout: 30_000 }).toBe(1);
+    const [loser, mine, theirs] = (await issues(pa)) === 1 ? [pa, va, vb] : [pb, vb, va];
+    const winner = loser === pa ? pb : pa;
+    await expect(rowOn(loser).getByText('conflict')).toBeVisible();
+    await loser.getByRole('button', { name: 'Sync issues (1)' }).click();
+    const card = loser.getByRole('listitem', { name: 'Conflict on leads' });
+    const statusRow = card.getByRole('row', { name: /^status/ });
+    await expect(statusRow.getByRole('cell').nth(0)).toHaveText(mine);
+    await expect(statusRow.getByRole('cell').nth(1)).toHaveText(theirs);
+    await expect(statusRow.getByRole('cell').nth(2)).toHaveText(original);
+    await card.getByRole('button', { name: 'Resolve and resubmit' }).click(); // keep mine
+    await expect(loser.getByRole('button', { name: 'Sync issues (0)' })).toBeVisible({ timeout: 30_000 });
+    await expect(loser.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
+
+    // Both devices end with the kept value.
+    await expect(rowOn(winner).getByRole('combobox')).toHaveValue(mine, { timeout: 15_000 });
+    await expect(rowOn(loser).getByRole('combobox')).toHaveValue(mine);
   } finally {
     await a.close();
     await b.close();

@@ -3,12 +3,36 @@ import { api, ApiError, type Me } from './api.ts';
 import { JobsPanel } from './dev/jobs.tsx';
 import { ClientSpace } from './client/client-space.tsx';
 import { clearLocalData } from './local-db/open.ts';
+import { ForgotPassword } from './shell/forgot-password.tsx';
+import { TenantSwitcher } from './shell/tenant-switcher.tsx';
+import { ProviderTenants } from './spaces/provider-tenants.tsx';
 import { navigate, usePath } from './router.ts';
 import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
 import { Signup } from './signup.tsx';
 
 type State = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; me: Me } | { kind: 'error'; message: string };
+
+const ME_KEY = 'streamflow.me';
+
+/** Remembers the signed-in member (no secrets: ids, name, roles) for an offline start. */
+function cacheMe(me: Me | null): void {
+  try {
+    if (me) localStorage.setItem(ME_KEY, JSON.stringify(me));
+    else localStorage.removeItem(ME_KEY);
+  } catch {
+    // Storage disabled: offline start is simply not available.
+  }
+}
+
+function readCachedMe(): Me | null {
+  try {
+    const raw = localStorage.getItem(ME_KEY);
+    return raw ? (JSON.parse(raw) as Me) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Where a signed-in user belongs (PRODUCT.md 1). */
 export function homePath(me: Me): string {
@@ -25,7 +49,14 @@ export function App() {
 
   const load = useCallback(async () => {
     try {
-      const me = await api<Me>('/api/me');
+      const me = await api<Me>('/api/me').catch((err: unknown) => {
+        // No network: start from who was signed in last on this browser (cleared on sign-out),
+        // so the app opens on its local data; the server checks the session again on reconnect.
+        const cached = err instanceof ApiError ? null : readCachedMe();
+        if (cached) return cached;
+        throw err;
+      });
+      cacheMe(me);
       if (window.location.pathname !== homePath(me) && !window.location.pathname.startsWith(`/tenant/`)) {
         navigate(homePath(me), { replace: true });
       }
@@ -42,10 +73,11 @@ export function App() {
 
   const signOut = async () => {
     await api('/api/auth/sign-out', { method: 'POST', body: '{}' });
+    cacheMe(null);
     // Nothing of this user's tenant data stays readable in this browser.
-    if (state.kind === 'signed-in' && state.me.tenantId) await clearLocalData(state.me.id, state.me.tenantId);
-    navigate('/', { replace: true });
-    setState({ kind: 'signed-out' });
+    // The deletion waits for the local database's worker to let go: a full page load ends it.
+    if (state.kind === 'signed-in' && state.me.tenantId) void clearLocalData(state.me.id, state.me.tenantId);
+    window.location.replace('/');
   };
 
   switch (state.kind) {
@@ -63,6 +95,7 @@ export function App() {
         );
       }
       if (path === '/reset-password') return <SetPassword />;
+      if (path === '/forgot-password') return <ForgotPassword />;
       return <SignIn onSignedIn={() => void load()} />;
     case 'error':
       return (
@@ -78,6 +111,7 @@ export function App() {
             <strong>StreamFlow</strong>
             <span className="space">{state.me.space}</span>
             <span className="grow" />
+            <TenantSwitcher me={state.me} />
             <span>{state.me.email}</span>
             <button type="button" onClick={() => void signOut()}>Sign out</button>
           </header>
@@ -85,6 +119,8 @@ export function App() {
             <ClientSpace me={{ ...state.me, tenantId: state.me.tenantId }} path={path} />
           ) : state.me.space === 'dev' && path === homePath(state.me) ? (
             <JobsPanel />
+          ) : state.me.space === 'provider' ? (
+            <ProviderTenants />
           ) : (
             <section className="card">
               <h1>Welcome, {state.me.name}</h1>

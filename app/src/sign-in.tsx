@@ -45,6 +45,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p>
+          <a href="/forgot-password">Forgot your password?</a>
+        </p>
+        <p>
           New to StreamFlow? <a href="/signup">Create an account</a>
         </p>
       </form>

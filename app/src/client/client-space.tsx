@@ -2,7 +2,9 @@ import type { Me } from '../api.ts';
 import { LocalDbProvider } from '../local-db/provider.tsx';
 import { ClientDashboard } from '../onboarding/dashboard.tsx';
 import { navigate } from '../router.ts';
+import { BillingSettings } from './billing.tsx';
 import { ClockPage } from './clock.tsx';
+import { InvoicesPage } from './invoices.tsx';
 import { LeadsPage } from './leads.tsx';
 import { WorkOrderDetail, WorkOrdersPage } from './work-orders.tsx';
 import { SyncBar } from './sync-bar.tsx';
@@ -12,6 +14,8 @@ const PAGES = [
   { key: 'leads', title: 'Leads', perm: 'leads.read' },
   { key: 'work-orders', title: 'Work orders', perm: 'work_orders.read' },
   { key: 'clock', title: 'Clock', perm: 'time_entries.create' },
+  { key: 'invoices', title: 'Invoices', perm: 'invoices.read' },
+  { key: 'settings', title: 'Billing', perm: 'billing.manage' },
 ] as const;
 
 /** The client space of a tenant: its pages on the member's local database. */
@@ -48,6 +52,10 @@ export function ClientSpace({ me, path }: { me: Me & { tenantId: string }; path:
         param ? <WorkOrderDetail me={me} id={param} /> : <WorkOrdersPage me={me} base={base} />
       ) : current.key === 'clock' ? (
         <ClockPage me={me} />
+      ) : current.key === 'invoices' ? (
+        <InvoicesPage me={me} />
+      ) : current.key === 'settings' ? (
+        <BillingSettings me={me} />
       ) : (
         <ClientDashboard me={me} />
       )}

@@ -190,6 +190,7 @@ export function startUploader(
   let again = false;
   let batchSize = opts.batchSize ?? 50;
   let idleWaiters: (() => void)[] = [];
+  let interrupt: (() => void) | null = null;
 
   const run = async () => {
     if (running) {
@@ -215,7 +216,14 @@ export function startUploader(
           }
           const wait = outcome.kind === 'retry' && outcome.retryAfterMs !== null ? outcome.retryAfterMs : backoffMs(attempt);
           attempt++;
-          await sleep(wait);
+          // A kick (back online, a new local write) ends a network back-off early; a server's
+          // Retry-After is honoured in full.
+          if (outcome.kind === 'offline') {
+            await Promise.race([sleep(wait), new Promise<void>((r) => (interrupt = r))]);
+            interrupt = null;
+          } else {
+            await sleep(wait);
+          }
         }
       } while (again && !stopped);
     } finally {
@@ -227,7 +235,9 @@ export function startUploader(
   };
 
   const kick = () => {
-    if (!stopped) void run();
+    if (stopped) return;
+    interrupt?.();
+    void run();
   };
   kick();
   return {

@@ -42,6 +42,7 @@ const MATRIX: Record<string, { path?: string; body?: unknown; expect: Record<Cal
   'POST /api/billing/checkout': { body: { kind: 'subscription', plan: 'pro' }, expect: client(503, ['manager', 'staff', 'worker']) },
   'POST /api/billing/portal': { body: {}, expect: client(503, ['manager', 'staff', 'worker']) },
   'GET /api/billing/entitlements': { expect: client(200) },
+  'GET /api/provider/tenants': { expect: { ...client(403, ['manager', 'staff', 'worker']), owner: 403, otherOwner: 403, provider: 200 } },
   'POST /api/client-billing/connect/start': { body: {}, expect: client(503, ['manager', 'staff', 'worker']) },
   'GET /api/client-billing/connect/status': { expect: client(503, ['manager', 'staff', 'worker']) },
   'POST /api/client-billing/checkout': { body: { invoiceId: ZERO, amount: '10.00' }, expect: client(503, ['manager', 'staff', 'worker']) },

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/types.ts';
 import { seedDemo } from '../seed/demo.ts';
-import { signIn, type SignedIn } from '../testing/auth.ts';
+import { addTestUser, signIn, type SignedIn } from '../testing/auth.ts';
 import type { TestEngine } from '../testing/db.ts';
 import { mutation, postWrite } from '../testing/mutations.ts';
 import { createSecretBox } from '../crypto/secret-box.ts';
@@ -161,6 +161,17 @@ export function billingRoutesSuite(engine: TestEngine) {
       expect(audit?.n).toBe(2);
       // Put the original key back for the suites after this one.
       await reencryptSecrets(db, createSecretBox(oldKey, [Buffer.alloc(32, 9).toString('base64')]));
+    });
+
+    it('lists every tenant with its plan and subscription state for provider staff only', async () => {
+      await addTestUser(db, { email: `provider-${engine.kind}@platform.test`, space: 'provider' });
+      const staff = await signIn(h.app, `provider-${engine.kind}@platform.test`);
+      const res = await h.app.request('/api/provider/tenants', { headers: staff.headers });
+      expect(res.status).toBe(200);
+      const { tenants } = (await res.json()) as { tenants: { slug: string; plan: string; subscriptionStatus: string; members: number }[] };
+      expect(tenants.map((t) => t.slug).sort()).toEqual(expect.arrayContaining(['acme', 'globex']));
+      expect(tenants.find((t) => t.slug === 'acme')).toMatchObject({ plan: expect.any(String), subscriptionStatus: expect.any(String), members: expect.any(Number) });
+      expect((await h.app.request('/api/provider/tenants', { headers: owner.headers })).status).toBe(403);
     });
 
     it('lets only the owner start a subscription checkout, with one Stripe customer per tenant', async () => {

@@ -4,7 +4,8 @@ import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { PLANS, TOKEN_PACK_KEYS } from '@streamflow/schema';
 import { recordAudit } from '../audit/record.ts';
-import { requirePerm, requireTenant, tenantPrincipalOf } from '../auth/guards.ts';
+import { principalOf, requirePerm, requireSpace, requireTenant, tenantPrincipalOf } from '../auth/guards.ts';
+import { withPlatform } from '../db/tenant.ts';
 import type { AppEnv } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { ensureCustomer } from './customer.ts';
@@ -98,6 +99,34 @@ export function billingRoutes(deps: BillingDeps) {
       aiTokenBalance: org?.ai_token_balance ?? 0,
       subscriptionStatus: org?.subscription_status ?? 'none',
       currentPeriodEnd: org?.subscription_current_period_end ? new Date(org.subscription_current_period_end).toISOString() : null,
+    });
+  });
+  /** Provider space: every tenant's plan and subscription state (an audited cross-tenant read). */
+  app.get('/api/provider/tenants', requireSpace(deps, 'provider'), async (c) => {
+    const p = principalOf(c);
+    const rows = await withPlatform(db, { action: 'provider.tenants.list', actorUserId: p.userId, requestId: c.get('requestId') }, (tx) =>
+      db.rows<{ id: string; name: string; slug: string; plan: string; subscription_status: string; current_period_end: string | null; ai_token_balance: number; effective_plan: string | null; payment_issue: boolean | null; members: number }>(
+        sql`select o.id, o.name, o.slug, o.plan, o.subscription_status,
+              to_char(o.subscription_current_period_end at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as current_period_end,
+              o.ai_token_balance, o.entitlements->>'plan' as effective_plan, (o.entitlements->>'paymentIssue')::boolean as payment_issue,
+              (select count(*)::int from member m where m.organization_id = o.id) as members
+            from organization o order by o.name`,
+        tx,
+      ),
+    );
+    return c.json({
+      tenants: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        slug: r.slug,
+        plan: r.effective_plan ?? r.plan,
+        subscribedPlan: r.plan,
+        subscriptionStatus: r.subscription_status,
+        currentPeriodEnd: r.current_period_end,
+        aiTokenBalance: r.ai_token_balance,
+        paymentIssue: r.payment_issue === true,
+        members: r.members,
+      })),
     });
   });
   return app;
