@@ -1,33 +1,66 @@
 import { PGliteProvider } from '@electric-sql/pglite-react';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Me } from '../api.ts';
+import { sendKick } from '../sync/sync-state.ts';
+import { localDbName, startErrorChannel } from './names.ts';
 import { openLocalDb, type LocalDb } from './open.ts';
 
+export { clearLocalData } from './open.ts';
+
 /**
- * Opens the member's local database and makes it available to pages through
- * pglite-react (`usePGlite`, `useLiveQuery`). Pages read and write only here.
+ * Opens the member's local database (user + tenant) and, once its migrations
+ * are applied, makes it available to pages through pglite-react
+ * (`usePGlite`, `useLiveQuery`) and the sync hooks (sync/status.ts). Pages
+ * read and write only here. Also tells the leader's worker when this tab goes
+ * online or offline.
  */
-export function LocalDbProvider({ me, children }: { me: Me & { tenantId: string }; children: ReactNode }) {
+export function LocalDbProvider({ me, children }: { me: Me; children: ReactNode }) {
   const [db, setDb] = useState<LocalDb | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const tenantId = me.tenantId;
   // Reopen only when the user, tenant or permissions change, not on every render.
-  const key = `${me.id}|${me.tenantId}|${me.roles.join(',')}|${me.perms.join(',')}`;
+  const key = `${me.id}|${tenantId}|${me.roles.join(',')}|${me.perms.join(',')}`;
   useEffect(() => {
+    if (!tenantId) return;
     let cancelled = false;
     let opened: LocalDb | null = null;
-    openLocalDb(me).then(
+    setDb(null);
+    setError(null);
+    const errors = new BroadcastChannel(startErrorChannel(localDbName(me.id, tenantId)));
+    errors.onmessage = (e: MessageEvent<{ message?: string }>) => {
+      if (!cancelled) setError(e.data.message ?? 'unknown error');
+    };
+    openLocalDb({ ...me, tenantId }).then(
       (pg) => {
         opened = pg;
         if (cancelled) void pg.close();
         else setDb(pg);
       },
-      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => {
+        if (!cancelled) setError(err instanceof Error ? err.message : String(err));
+      },
     );
     return () => {
       cancelled = true;
+      errors.close();
       void opened?.close();
     };
   }, [key]);
+
+  // The worker's idea of the network comes from this tab too (see sync/sync-state.ts).
+  useEffect(() => {
+    if (!db) return;
+    const tell = () => void sendKick(db, navigator.onLine ? 'online' : 'offline').catch(() => {});
+    tell();
+    window.addEventListener('online', tell);
+    window.addEventListener('offline', tell);
+    return () => {
+      window.removeEventListener('online', tell);
+      window.removeEventListener('offline', tell);
+    };
+  }, [db]);
+
+  if (!tenantId) return <p role="alert">Choose a tenant to open its data.</p>;
   if (error) return <p role="alert">The local database could not open: {error}</p>;
   if (!db) return <p aria-busy="true" className="muted">Opening your data…</p>;
   return <PGliteProvider db={db}>{children}</PGliteProvider>;

@@ -1,47 +1,85 @@
 /// <reference lib="webworker" />
 import { PGlite } from '@electric-sql/pglite';
 import { worker } from '@electric-sql/pglite/worker';
-import { electricSync } from '@electric-sql/pglite-sync';
-import type { ShapeName } from '@streamflow/shapes';
+import { electricSync, type PGliteWithSync } from '@electric-sql/pglite-sync';
 import { startSyncLoop } from '../sync/shape-sync.ts';
 import { startUploader } from '../sync/uploader.ts';
+import { createStatusWriter, KICK_CHANNEL, parseKick } from '../sync/sync-state.ts';
 import { applyClientMigrations } from './migrate.ts';
+import { startErrorChannel, type LocalDbMeta } from './names.ts';
 
 /*
  * The local database, shared by every tab of this user and tenant: PGlite's
  * worker protocol elects one leader tab, and only the leader's worker runs
  * `init`, so only it opens the IndexedDB store, syncs shapes and uploads the
  * outbox. When the leader tab closes, another tab's worker takes over.
+ * Tabs talk to it through the database: `pg_notify('sync_kick', ...)`
+ * (sync-state.ts) for "back online", "offline" and "upload now".
  */
 
 const MIGRATIONS = import.meta.glob<string>('../../../migrations/client/*.sql', { query: '?raw', import: 'default', eager: true });
 
-export interface LocalDbMeta {
-  origin: string;
-  shapes: ShapeName[];
-}
-
 void worker({
   async init(options) {
     const meta = options.meta as LocalDbMeta;
-    // Full durability: a local change is on disk before the UI shows it saved.
-    const pg = await PGlite.create({ dataDir: options.dataDir, extensions: { sync: electricSync() } });
-    await applyClientMigrations(pg, MIGRATIONS);
-
-    const setPhase = async (phase: string, detail?: string) => {
-      await pg.query(
-        `INSERT INTO local_meta (key, value) VALUES ('sync_phase', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [detail ? `${phase}:${detail.slice(0, 200)}` : phase],
-      );
-    };
-    startSyncLoop(pg, { origin: meta.origin, shapes: meta.shapes, onPhase: (p, d) => void setPhase(p, d) });
-
-    // The uploader: kicked by local writes (the outbox trigger's NOTIFY), on reconnect, and by a slow timer.
-    const uploader = startUploader({ pg, baseUrl: meta.origin });
-    await pg.listen('outbox_changed', () => uploader.kick());
-    self.addEventListener('online', () => uploader.kick());
-    setInterval(() => uploader.kick(), 5_000);
-    uploader.kick();
-    return pg;
+    try {
+      // Full durability: a local change is on disk before the UI shows it saved.
+      const pg = await PGlite.create({ dataDir: options.dataDir, extensions: { sync: electricSync() } });
+      await applyClientMigrations(pg, MIGRATIONS);
+      startSync(pg, meta);
+      return pg;
+    } catch (err) {
+      const channel = new BroadcastChannel(startErrorChannel(String(options.id ?? options.dataDir)));
+      channel.postMessage({ message: err instanceof Error ? err.message : String(err) });
+      channel.close();
+      throw err;
+    }
   },
 });
+
+function startSync(pg: PGliteWithSync, meta: LocalDbMeta): void {
+  const status = createStatusWriter(pg);
+  void status.starting();
+
+  // The worker's own view of the network, corrected by the tabs (their window events are the
+  // ones a browser test's setOffline() drives).
+  let online = navigator.onLine;
+  const isOnline = () => online;
+
+  const loop = startSyncLoop(pg, {
+    origin: meta.origin,
+    shapes: meta.shapes,
+    online: isOnline,
+    onPhase: (phase, detail) => void status.phase(phase, detail),
+  });
+
+  // The uploader: kicked by local writes (the outbox trigger's NOTIFY), on reconnect, by "upload
+  // now", and by a slow timer; paused while offline.
+  const uploader = startUploader({
+    pg,
+    baseUrl: meta.origin,
+    online: isOnline,
+    onOutcome: (o) => void status.upload(o),
+  });
+  const backOnline = () => {
+    online = true;
+    uploader.kick(true);
+    loop.kick();
+  };
+  const wentOffline = () => {
+    online = false;
+  };
+  self.addEventListener('online', backOnline);
+  self.addEventListener('offline', wentOffline);
+  void pg.listen('outbox_changed', () => uploader.kick());
+  void pg.listen(KICK_CHANNEL, (payload) => {
+    const kick = parseKick(payload);
+    if (kick === 'online') backOnline();
+    else if (kick === 'offline') wentOffline();
+    else if (kick === 'flush') {
+      uploader.kick(true);
+      loop.kick();
+    }
+  });
+  setInterval(() => uploader.kick(), 5_000);
+}

@@ -1,14 +1,8 @@
-import { useLiveQuery } from '@electric-sql/pglite-react';
-import { useEffect, useState } from 'react';
+import { useLiveQuery, usePGlite } from '@electric-sql/pglite-react';
+import { useCallback, useEffect, useState } from 'react';
+import { sendKick, SYNC_STATUS_SQL, toSyncStatus, type SyncStatus, type SyncStatusRow } from './sync-state.ts';
 
-export interface SyncStatus {
-  online: boolean;
-  /** What the leader's sync loop reports: syncing, live, offline or error. */
-  phase: string;
-  pending: number;
-  conflicts: number;
-  rejected: number;
-}
+export type { SyncStatus, SyncPhaseName } from './sync-state.ts';
 
 /** The browser's online state, live. */
 export function useOnline(): boolean {
@@ -26,17 +20,28 @@ export function useOnline(): boolean {
   return online;
 }
 
-/** Pending, conflicting and rejected local changes and the sync phase, read live from the local database. */
-export function useSyncStatus(): SyncStatus {
+/**
+ * Sync state for banners and badges, read live from the local database (so
+ * every tab sees the leader's state): pending, conflicting and rejected local
+ * changes, the leader's sync phase and the last error. Inside LocalDbProvider.
+ */
+export function useSyncStatus(): {
+  online: boolean;
+  phase: 'starting' | 'syncing' | 'live' | 'offline' | 'error';
+  pending: number;
+  conflicts: number;
+  rejected: number;
+  lastError: string | null;
+} {
   const online = useOnline();
-  const res = useLiveQuery<{ pending: number; conflicts: number; rejected: number; phase: string | null }>(
-    `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
-            count(*) FILTER (WHERE status = 'conflict')::int AS conflicts,
-            count(*) FILTER (WHERE status = 'rejected')::int AS rejected,
-            (SELECT value FROM local_meta WHERE key = 'sync_phase') AS phase
-       FROM outbox`,
-    [],
-  );
-  const row = res?.rows[0];
-  return { online, phase: online ? (row?.phase?.split(':')[0] ?? 'starting') : 'offline', pending: row?.pending ?? 0, conflicts: row?.conflicts ?? 0, rejected: row?.rejected ?? 0 };
+  const res = useLiveQuery<SyncStatusRow>(SYNC_STATUS_SQL, []);
+  return toSyncStatus(res?.rows[0], online) satisfies SyncStatus;
+}
+
+/** "Upload now": wakes the leader's uploader (even during a back-off) and a sync catch-up. Inside LocalDbProvider. */
+export function useFlush(): () => void {
+  const pg = usePGlite();
+  return useCallback(() => {
+    void sendKick(pg, 'flush').catch(() => {});
+  }, [pg]);
 }

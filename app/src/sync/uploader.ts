@@ -169,28 +169,46 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 }
 
 export interface UploaderLoop {
-  /** Wake the loop (after a local write, or when the browser comes back online). */
-  kick(): void;
+  /**
+   * Wake the loop. A plain kick (a local write, a timer) respects the offline
+   * pause; `force` (back online, the user's "upload now") sends even if the
+   * browser says offline and ends any back-off, also a server's Retry-After.
+   */
+  kick(force?: boolean): void;
   stop(): void;
-  /** Resolves when the outbox has nothing left to send (or the loop stopped). */
+  /** Resolves when the outbox has nothing left to send (or the loop stopped or paused). */
   idle(): Promise<void>;
 }
 
+/** What the loop reports after each step: a flush outcome, or `paused` (offline, nothing sent). */
+export type LoopOutcome = FlushOutcome | { kind: 'paused' };
+
+const navigatorOnline = () => (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false;
+
 /**
  * Runs `flushOnce` until the outbox is drained, backing off with jitter on
- * network errors, 429 and 5xx, halving the batch on 413, and pausing on 401
- * until kicked again (e.g. after sign-in).
+ * network errors, 429 and 5xx, halving the batch on 413, pausing while the
+ * browser is offline (`online()`, default `navigator.onLine`) until kicked,
+ * and pausing on 401/403 until kicked again (e.g. after sign-in).
  */
 export function startUploader(
-  opts: UploaderOptions & { onOutcome?: (o: FlushOutcome) => void; sleep?: (ms: number) => Promise<void> },
+  opts: UploaderOptions & {
+    onOutcome?: (o: LoopOutcome) => void;
+    sleep?: (ms: number) => Promise<void>;
+    online?: () => boolean;
+    backoff?: (attempt: number) => number;
+  },
 ): UploaderLoop {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const online = opts.online ?? navigatorOnline;
+  const backoff = opts.backoff ?? ((n: number) => backoffMs(n));
   let stopped = false;
   let running = false;
   let again = false;
+  let forced = false;
   let batchSize = opts.batchSize ?? 50;
   let idleWaiters: (() => void)[] = [];
-  let interrupt: (() => void) | null = null;
+  let interrupt: ((force: boolean) => void) | null = null;
 
   const run = async () => {
     if (running) {
@@ -203,6 +221,11 @@ export function startUploader(
       do {
         again = false;
         while (!stopped) {
+          if (!forced && !online()) {
+            opts.onOutcome?.({ kind: 'paused' });
+            break; // the online event (or a forced kick) starts the loop again
+          }
+          forced = false;
           const outcome = await flushOnce({ ...opts, batchSize });
           opts.onOutcome?.(outcome);
           if (outcome.kind === 'idle' || outcome.kind === 'unauthorized') break;
@@ -214,16 +237,26 @@ export function startUploader(
             batchSize = Math.max(1, Math.floor(batchSize / 2));
             continue;
           }
-          const wait = outcome.kind === 'retry' && outcome.retryAfterMs !== null ? outcome.retryAfterMs : backoffMs(attempt);
+          if (outcome.kind === 'offline' && !online()) continue; // pauses at the top of the loop
+          const wait = outcome.kind === 'retry' && outcome.retryAfterMs !== null ? outcome.retryAfterMs : backoff(attempt);
           attempt++;
           // A kick (back online, a new local write) ends a network back-off early; a server's
-          // Retry-After is honoured in full.
-          if (outcome.kind === 'offline') {
-            await Promise.race([sleep(wait), new Promise<void>((r) => (interrupt = r))]);
-            interrupt = null;
-          } else {
-            await sleep(wait);
-          }
+          // Retry-After or 5xx back-off ends early only for a forced kick.
+          const network = outcome.kind === 'offline';
+          if (forced) continue; // "upload now" or back online came while this attempt ran
+          await new Promise<void>((resolve) => {
+            let done = false;
+            const finish = () => {
+              if (done) return;
+              done = true;
+              interrupt = null;
+              resolve();
+            };
+            interrupt = (force) => {
+              if (force || network) finish();
+            };
+            void sleep(wait).then(finish);
+          });
         }
       } while (again && !stopped);
     } finally {
@@ -234,9 +267,10 @@ export function startUploader(
     }
   };
 
-  const kick = () => {
+  const kick = (force = false) => {
     if (stopped) return;
-    interrupt?.();
+    if (force) forced = true;
+    interrupt?.(force);
     void run();
   };
   kick();
@@ -244,6 +278,7 @@ export function startUploader(
     kick,
     stop: () => {
       stopped = true;
+      interrupt?.(true);
     },
     idle: () => (running ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
   };
