@@ -1,6 +1,7 @@
 import { useLiveQuery, usePGlite } from '@electric-sql/pglite-react';
 import { useState, type FormEvent } from 'react';
 import { LEAD_STATUSES } from '@streamflow/schema';
+import type { Me } from '../api.ts';
 
 interface LeadRow {
   id: string;
@@ -20,7 +21,7 @@ const PAGE = 100;
  * triggers record the change and queue it for upload), so the page works
  * offline and a change shows at once.
  */
-export function LeadsPage() {
+export function LeadsPage(_props: { me: Me; base: string; id?: string }) {
   const pg = usePGlite();
   const [search, setSearch] = useState('');
   const [limit, setLimit] = useState(PAGE);
