@@ -42,4 +42,6 @@ export interface Me {
   perms: string[];
   /** Work-order status -> the statuses it may move to (tenant members). */
   workOrderTransitions: Record<string, string[]> | null;
+  /** The tenant's opportunity stages in order, from its industry template (tenant members). */
+  pipeline: { key: string; label: string; outcome?: 'won' | 'lost' }[] | null;
 }

@@ -25,6 +25,9 @@ import { shapeEntitlements } from './billing/entitlements.ts';
 import { billingRoutes } from './billing/provider-routes.ts';
 import { createStripe } from './billing/stripe-client.ts';
 import { stripeWebhookRoutes } from './billing/webhook-routes.ts';
+import { teamRoutes } from './admin/team.ts';
+import { accountingRoutes } from './accounting/routes.ts';
+import { diagnosticsRoutes } from './dev/diagnostics.ts';
 
 export type { Deps } from './context.ts';
 
@@ -60,6 +63,9 @@ export function createApp(deps: Deps) {
   app.route('/', clientBillingRoutes(billing));
   app.route('/', stripeWebhookRoutes(billing));
   app.route('/', adminRoutes(deps));
+  app.route('/', teamRoutes(deps));
+  app.route('/', accountingRoutes(deps));
+  app.route('/', diagnosticsRoutes({ ...deps, metrics, engine: shapes }));
   app.route('/', impersonationRoutes(deps));
   app.route('/', provisioningRoutes(deps));
   app.route('/', onboardingRoutes(deps));

@@ -23,19 +23,31 @@ export interface Histogram {
 export function createMetrics() {
   const counters = new Map<string, { help: string; values: Map<string, number> }>();
   const histograms = new Map<string, { help: string; buckets: number[]; values: Map<string, { counts: number[]; sum: number; count: number }> }>();
+  /** Each label key's labels, for countsOf. */
+  const labelSets = new Map<string, Labels>();
+  const keyOf = (labels: Labels) => {
+    const k = key(labels);
+    if (!labelSets.has(k)) labelSets.set(k, { ...labels });
+    return k;
+  };
 
   return {
     counter(name: string, help: string): Counter {
       const c = counters.get(name) ?? { help, values: new Map<string, number>() };
       counters.set(name, c);
-      return { inc: (labels = {}, by = 1) => c.values.set(key(labels), (c.values.get(key(labels)) ?? 0) + by) };
+      return {
+        inc: (labels = {}, by = 1) => {
+          const k = keyOf(labels);
+          c.values.set(k, (c.values.get(k) ?? 0) + by);
+        },
+      };
     },
     histogram(name: string, help: string, buckets = DEFAULT_BUCKETS): Histogram {
       const h = histograms.get(name) ?? { help, buckets, values: new Map() };
       histograms.set(name, h);
       return {
         observe(labels, value) {
-          const k = key(labels);
+          const k = keyOf(labels);
           const v = h.values.get(k) ?? { counts: h.buckets.map(() => 0), sum: 0, count: 0 };
           h.buckets.forEach((b, i) => {
             if (value <= b) v.counts[i] = (v.counts[i] ?? 0) + 1;
@@ -45,6 +57,16 @@ export function createMetrics() {
           h.values.set(k, v);
         },
       };
+    },
+    /**
+     * Observations so far per label set: a counter's value, a histogram's
+     * count (e.g. requests per status class for the dev diagnostics).
+     */
+    countsOf(name: string): { labels: Labels; count: number }[] {
+      const c = counters.get(name);
+      if (c) return [...c.values].map(([k, v]) => ({ labels: labelSets.get(k) ?? {}, count: v }));
+      const h = histograms.get(name);
+      return h ? [...h.values].map(([k, v]) => ({ labels: labelSets.get(k) ?? {}, count: v.count })) : [];
     },
     /** The Prometheus text exposition of every metric. */
     render(): string {

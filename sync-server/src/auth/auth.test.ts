@@ -46,6 +46,10 @@ describe('auth and /api/me', () => {
     expect(body).toMatchObject({ email: 'owner@acme.test', orgId: acmeId, tenantId: acmeId, space: 'client', roles: ['owner'] });
     expect(body.perms).toContain('roles.manage');
     expect(body.perms).toContain('leads.update');
+    // The template's pipeline, in order, so the app's board works offline.
+    const { pipeline } = body as unknown as { pipeline: { key: string; label: string; outcome?: string }[] };
+    expect(pipeline.map((s) => s.key)).toEqual(['new', 'site_visit', 'quote_sent', 'negotiation', 'won', 'lost']);
+    expect(pipeline.find((s) => s.key === 'won')).toEqual({ key: 'won', label: 'Won', outcome: 'won' });
   });
 
   it('gives the worker only the worker permissions', async () => {

@@ -79,6 +79,11 @@ const MATRIX: Record<string, { path?: string; body?: unknown; expect: Record<Cal
   'POST /api/onboarding/invites': { body: {}, expect: client(422, ['staff', 'worker']) },
   'PUT /api/onboarding/logo': { body: {}, expect: client(415, ['manager', 'staff', 'worker']) },
   'GET /api/admin/audit': { expect: { ...client(200, ['staff', 'worker']), provider: 200, dev: 200 } },
+  'GET /api/team': { expect: client(200) },
+  'GET /api/accounting/tenants': { expect: { ...client(403, ['manager', 'staff', 'worker']), owner: 403, otherOwner: 403, accounting: 200 } },
+  'GET /api/accounting/invoices': { expect: { ...client(403, ['manager', 'staff', 'worker']), owner: 403, otherOwner: 403, accounting: 200 } },
+  'GET /api/accounting/payments': { expect: { ...client(403, ['manager', 'staff', 'worker']), owner: 403, otherOwner: 403, accounting: 200 } },
+  'GET /api/dev/diagnostics': { expect: { ...client(403, ['manager', 'staff', 'worker']), owner: 403, otherOwner: 403, dev: 200 } },
 };
 
 describe('route table × callers', () => {

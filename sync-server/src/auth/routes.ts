@@ -6,10 +6,21 @@ import { transitionsFrom } from '../write/rules.ts';
 import type { Auth } from './better-auth.ts';
 import { principalOf, publicRoute, requireAuth } from './guards.ts';
 
+/** The tenant's opportunity stages, in order, from its template (`settings.pipeline`); empty when unset. */
+export function pipelineFrom(settings: unknown): { key: string; label: string; outcome?: 'won' | 'lost' }[] {
+  const stages = (settings as { pipeline?: unknown } | null)?.pipeline;
+  if (!Array.isArray(stages)) return [];
+  return stages.flatMap((s: unknown) => {
+    const st = s as { key?: unknown; label?: unknown; outcome?: unknown };
+    if (typeof st.key !== 'string' || typeof st.label !== 'string') return [];
+    return [{ key: st.key, label: st.label, ...(st.outcome === 'won' || st.outcome === 'lost' ? { outcome: st.outcome } : {}) }];
+  });
+}
+
 /**
  * better-auth's endpoints and `GET /api/me`: who is signed in, and for a
- * tenant member the work-order status changes the tenant allows (the app
- * keeps them to offer only valid moves, also offline).
+ * tenant member the work-order status changes the tenant allows and its
+ * pipeline stages (the app keeps them to offer only valid moves, also offline).
  */
 export function authRoutes(deps: { auth: Auth; db: Database }) {
   const { auth, db } = deps;
@@ -28,6 +39,7 @@ export function authRoutes(deps: { auth: Auth; db: Database }) {
         roles: p.roles,
         perms: [...p.perms].sort(),
         workOrderTransitions: p.orgId ? transitionsFrom(org?.settings ?? null) : null,
+        pipeline: p.orgId ? pipelineFrom(org?.settings ?? null) : null,
       });
     });
 }

@@ -37,7 +37,8 @@ export function demoSeedSuite(engine: TestEngine) {
       expect(second.created).toEqual([]);
       expect(await counts(db)).toEqual(after1);
       expect(after1.organization).toBe(2);
-      expect(after1.user).toBe(4);
+      // Four tenant members and three platform staff.
+      expect(after1.user).toBe(7);
     });
 
     it('creates the demo sign-ins with the documented password and roles', async () => {
@@ -59,6 +60,22 @@ export function demoSeedSuite(engine: TestEngine) {
       for (const r of rows) {
         expect(await verifyPassword({ hash: r.password, password: DEMO_PASSWORD })).toBe(true);
       }
+    });
+
+    it('creates one demo staff account per staff space, the accountant serving both tenants', async () => {
+      const rows = await db.rows<{ email: string; password: string; space: string; serves: string[] }>(sql`
+        select u.email, a.password, s.space,
+               coalesce(array_agg(o.slug order by o.slug) filter (where o.slug is not null), '{}') as serves
+        from platform_staff s join "user" u on u.id = s.user_id
+        join account a on a.user_id = u.id and a.provider_id = 'credential'
+        left join accountant_tenants t on t.user_id = u.id left join organization o on o.id = t.org_id
+        group by u.email, a.password, s.space order by u.email`);
+      expect(rows.map((r) => [r.email, r.space, r.serves])).toEqual([
+        ['accountant@streamflow.test', 'accounting', ['acme', 'globex']],
+        ['dev@streamflow.test', 'dev', []],
+        ['provider@streamflow.test', 'provider', []],
+      ]);
+      for (const r of rows) expect(await verifyPassword({ hash: r.password, password: DEMO_PASSWORD })).toBe(true);
     });
 
     it('gives the field worker assigned work orders over the next 14 days', async () => {

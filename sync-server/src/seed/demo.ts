@@ -42,10 +42,21 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
   },
 ];
 
+/**
+ * Demo platform staff, one per staff space, so a new user can see all four
+ * spaces. The accountant serves both demo tenants.
+ */
+export const DEMO_STAFF: readonly { email: string; name: string; space: 'provider' | 'dev' | 'accounting'; tenants: string[] }[] = [
+  { email: 'provider@streamflow.test', name: 'Pat Provider', space: 'provider', tenants: [] },
+  { email: 'dev@streamflow.test', name: 'Dana Developer', space: 'dev', tenants: [] },
+  { email: 'accountant@streamflow.test', name: 'Avery Accountant', space: 'accounting', tenants: ['acme', 'globex'] },
+];
+
 export interface SeedResult {
   /** Slugs of tenants created by this run (empty when everything existed). */
   created: string[];
-  logins: { tenant: string; email: string; role: DefaultRoleKey }[];
+  /** Every demo sign-in: tenant members (role) and platform staff (role = their space, tenant = what they see). */
+  logins: { tenant: string; email: string; role: DefaultRoleKey | 'provider' | 'dev' | 'accounting' }[];
 }
 
 async function ensureUser(tx: Tx, email: string, name: string, passwordHash: string): Promise<string> {
@@ -116,7 +127,27 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<Se
     );
     result.created.push(tenant.slug);
   }
+  await seedStaff(db, passwordHash);
+  for (const s of DEMO_STAFF) {
+    const sees = s.space === 'accounting' ? `serves ${s.tenants.join(', ')}` : s.space === 'provider' ? 'every tenant' : 'diagnostics';
+    result.logins.push({ tenant: `platform (${sees})`, email: s.email, role: s.space });
+  }
   return result;
+}
+
+/** The demo staff accounts; an existing account is left as it is. */
+async function seedStaff(db: Database, passwordHash: string): Promise<void> {
+  await db.orm.transaction(async (tx) => {
+    for (const s of DEMO_STAFF) {
+      const [existing] = await tx.select({ id: user.id }).from(user).where(eq(user.email, s.email));
+      if (existing) continue;
+      const id = await ensureUser(tx, s.email, s.name, passwordHash);
+      await tx.execute(sql`insert into platform_staff (user_id, space) values (${id}, ${s.space})`);
+      for (const slug of s.tenants) {
+        await tx.execute(sql`insert into accountant_tenants (user_id, org_id) select ${id}, id from organization where slug = ${slug} on conflict do nothing`);
+      }
+    }
+  });
 }
 
 /** Lines printed at start-up telling a new user how to sign in. */
