@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Database, Tx } from '../db/types.ts';
+import { accountHash } from './connect-account.ts';
 import { fromMinorUnits, uuidFor } from './money.ts';
 import { actFor, type EventHandler, type HandlerOutcome } from './webhook-core.ts';
-
-/** SHA-256 (hex) of a connected account id: the lookup key stored beside its ciphertext. */
-export function accountHash(accountId: string): string {
-  return createHash('sha256').update(accountId).digest('hex');
-}
 
 const idOf = (v: string | { id: string } | null | undefined): string | null => (typeof v === 'string' ? v : (v?.id ?? null));
 

@@ -1,7 +1,24 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Database, Executor } from '../db/types.ts';
+
+/** SHA-256 (hex) of a connected account id: the lookup key stored beside its ciphertext. */
+export function accountHash(accountId: string): string {
+  return createHash('sha256').update(accountId).digest('hex');
+}
+
+const ACCOUNT_ID = /\bacct_[A-Za-z0-9]+/g;
+
+/**
+ * `text` with every connected account id replaced by a marker naming its hash
+ * (`acct_sha256_<hex>`), so what we keep of Stripe's payloads never holds
+ * the id that tenant_stripe_connect keeps only encrypted.
+ */
+export function redactAccountIds(text: string): string {
+  return text.replace(ACCOUNT_ID, (id) => `acct_sha256_${accountHash(id)}`);
+}
 
 export type ConnectStatus = 'pending' | 'active' | 'restricted' | 'deauthorized';
 

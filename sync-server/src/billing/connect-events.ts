@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { recordAudit } from '../audit/record.ts';
 import type { Database } from '../db/types.ts';
 import { clientPaymentHandlers, orgOfAccount } from './client-payments.ts';
-import { connectStatusOf } from './connect-account.ts';
+import { accountHash, connectStatusOf } from './connect-account.ts';
 import { actFor, type EventHandler } from './webhook-core.ts';
 
 /** The Connect endpoint's handlers: events of tenants' connected accounts (`event.account` set). */
@@ -12,9 +12,22 @@ export function connectHandlers(db: Database): Record<string, EventHandler> {
     ...clientPaymentHandlers(db),
     'account.updated': async (tx, event) => {
       const account = event.data.object as Stripe.Account;
-      const orgId = await orgOfAccount(db, tx, event.account ?? account.id);
+      const accountId = event.account ?? account.id;
+      const orgId = await orgOfAccount(db, tx, accountId);
       if (!orgId) return { outcome: 'unknown_account' };
       await actFor(db, tx, orgId);
+      // Each account.updated carries the whole account: one Stripe made later, already
+      // applied, wins over this one delivered late. The row lock orders concurrent deliveries,
+      // so the second one's check sees the first one's committed event.
+      await db.rows(sql`select org_id from tenant_stripe_connect where org_id = ${orgId} for update`, tx);
+      const [newer] = await db.rows<{ id: string }>(
+        sql`select id from stripe_events
+            where type = 'account.updated' and account = ${accountHash(accountId)} and id <> ${event.id}
+              and (payload->>'created')::bigint > ${event.created}
+            limit 1`,
+        tx,
+      );
+      if (newer) return { outcome: 'stale', orgId };
       const status = connectStatusOf(account);
       // A deauthorized account stays so until the tenant connects again.
       await db.rows(

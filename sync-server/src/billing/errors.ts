@@ -15,6 +15,8 @@ export const BillingErrors = {
   STRIPE_REJECTED: 'STRIPE_REJECTED',
   /** Stripe could not be reached or failed (5xx); retrying later can help. */
   STRIPE_UNAVAILABLE: 'STRIPE_UNAVAILABLE',
+  /** An offline payment request whose link could not be made after the job's last attempt (not a Stripe answer). */
+  PAYMENT_LINK_FAILED: 'PAYMENT_LINK_FAILED',
   WEBHOOK_SIGNATURE_MISSING: 'WEBHOOK_SIGNATURE_MISSING',
   WEBHOOK_SIGNATURE_INVALID: 'WEBHOOK_SIGNATURE_INVALID',
   /** A Connect event at the provider endpoint or the reverse. */

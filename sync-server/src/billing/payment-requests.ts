@@ -39,7 +39,7 @@ export type PaymentRequestOutcome = 'link_ready' | 'failed' | 'skipped';
  * row (and so reach the app through its shape). Permanent problems mark the
  * row failed with a code; Stripe being unreachable throws, for a retry.
  */
-export async function processPaymentRequest(deps: BillingDeps, orgId: string, id: string): Promise<PaymentRequestOutcome> {
+export async function processPaymentRequest(deps: BillingDeps, orgId: string, id: string, opts: { lastAttempt?: boolean } = {}): Promise<PaymentRequestOutcome> {
   const { db } = deps;
   const [row] = await withTenant(db, { orgId }, (tx) =>
     db.rows<RequestRow>(sql`select id::text as id, invoice_id::text as invoice_id, amount::text as amount, status from payment_requests where id = ${id}`, tx),
@@ -51,7 +51,8 @@ export async function processPaymentRequest(deps: BillingDeps, orgId: string, id
     const checkout = await createInvoiceCheckout(deps, { orgId, invoiceId: row.invoice_id, amount: row.amount, idempotencyKey: `payreq:${row.id}`, paymentRequestId: row.id });
     await withTenant(db, { orgId }, async (tx) => {
       await db.rows(
-        sql`update payment_requests set status = 'link_ready', checkout_url = ${checkout.url}, stripe_checkout_session_id = ${checkout.sessionId}, failure_code = null
+        sql`update payment_requests set status = 'link_ready', checkout_url = ${checkout.url}, stripe_checkout_session_id = ${checkout.sessionId},
+              currency = ${checkout.currency.toUpperCase()}, failure_code = null
             where id = ${row.id} and status = 'requested'`,
         tx,
       );
@@ -59,20 +60,24 @@ export async function processPaymentRequest(deps: BillingDeps, orgId: string, id
     });
     return 'link_ready';
   } catch (err) {
-    if (!(err instanceof AppError) || !PERMANENT.has(err.code)) throw err;
+    const code = err instanceof AppError ? err.code : BillingErrors.PAYMENT_LINK_FAILED;
+    // A transient failure is retried by the job, until its last attempt: then the row says so,
+    // rather than staying "requested" for ever on the device.
+    if (!PERMANENT.has(code) && !opts.lastAttempt) throw err;
     await withTenant(db, { orgId }, (tx) =>
-      db.rows(sql`update payment_requests set status = 'failed', failure_code = ${err.code} where id = ${row.id} and status = 'requested'`, tx),
+      db.rows(sql`update payment_requests set status = 'failed', failure_code = ${code} where id = ${row.id} and status = 'requested'`, tx),
     );
-    deps.logger.warn('payment request failed', { orgId, paymentRequestId: row.id, code: err.code });
+    deps.logger.warn('payment request failed', { orgId, paymentRequestId: row.id, code });
     return 'failed';
   }
 }
 
 /**
  * Sweeps every `requested` payment request (oldest first, up to `limit` per
- * tenant): the recovery path beside the per-row job, and what tests call
- * directly. Reads each tenant under its own RLS scope, so it works where the
- * database owner is not a superuser.
+ * tenant) outside the job queue: for an operator after an outage, and for
+ * tests. Safe beside the per-row jobs (same idempotency key, and the link is
+ * written only while the row is still `requested`). Reads each tenant under
+ * its own RLS scope, so it works where the database owner is not a superuser.
  */
 export async function processPaymentRequests(deps: BillingDeps, limit = 50): Promise<Record<PaymentRequestOutcome, number>> {
   const { db } = deps;
@@ -94,7 +99,7 @@ export function billingJobHandlers(deps: BillingDeps): Record<string, JobHandler
       const orgId = job.payload.orgId;
       const id = job.payload.paymentRequestId;
       if (typeof orgId !== 'string' || typeof id !== 'string') throw new PermanentJobError('payload.orgId and payload.paymentRequestId are required');
-      const outcome = await processPaymentRequest(deps, orgId, id);
+      const outcome = await processPaymentRequest(deps, orgId, id, { lastAttempt: job.attempts >= job.maxAttempts });
       return { outcome: outcome === 'skipped' ? 'skipped' : 'done', details: { result: outcome } };
     },
   };

@@ -66,9 +66,25 @@ export async function startBillingHarness(db: Database, opts: { env?: Record<str
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
+  /**
+   * Connects the tenant of `headers` (its owner) to a fake Express account that
+   * has finished onboarding, through the real routes; returns the account id.
+   */
+  const connectTenant = async (headers: Record<string, string>): Promise<string> => {
+    const res = await app.request('/api/client-billing/connect/start', json(headers, {}));
+    if (res.status !== 200) throw new Error(`connect/start answered ${res.status}: ${await res.text()}`);
+    const account = fake.calls('POST /v1/account_links').at(-1)?.body.account;
+    if (typeof account !== 'string') throw new Error('connect/start made no account link');
+    fake.updateAccount(account, { details_submitted: true, charges_enabled: true, payouts_enabled: true });
+    const status = await app.request('/api/client-billing/connect/status', { headers });
+    if (status.status !== 200) throw new Error(`connect/status answered ${status.status}`);
+    return account;
+  };
+
   return {
     app,
     fake,
+    connectTenant,
     deps,
     env: base.env,
     clock: base.clock,

@@ -4,6 +4,7 @@ import type { Database, Tx } from '../db/types.ts';
 import { withPlatform } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { accountHash, redactAccountIds } from './connect-account.ts';
 import { BillingErrors } from './errors.ts';
 
 export type WebhookEndpoint = 'provider' | 'connect';
@@ -53,7 +54,9 @@ export interface ProcessResult {
 
 /**
  * Applies an event exactly once: its id goes into `stripe_events` in the same
- * transaction as its effects. A redelivery finds the id and changes nothing;
+ * transaction as its effects (with connected account ids kept only as
+ * hashes, `account` and inside the payload, as tenant_stripe_connect keeps
+ * them). A redelivery finds the id and changes nothing;
  * a concurrent delivery waits on the primary key until the first commits,
  * then conflicts. If a handler fails, neither the id nor any effect commits
  * and Stripe's retry applies it later.
@@ -69,7 +72,8 @@ export async function processEvent(
   const result = await withPlatform(deps.db, purpose, async (tx) => {
     const inserted = await deps.db.rows<{ id: string }>(
       sql`insert into stripe_events (id, endpoint, type, account, payload, received_at)
-          values (${event.id}, ${endpoint}, ${event.type}, ${event.account ?? null}, ${JSON.stringify(event)}::jsonb, ${deps.now.toISOString()}::timestamptz)
+          values (${event.id}, ${endpoint}, ${event.type}, ${event.account ? accountHash(event.account) : null},
+                  ${redactAccountIds(JSON.stringify(event))}::jsonb, ${deps.now.toISOString()}::timestamptz)
           on conflict (id) do nothing returning id`,
       tx,
     );

@@ -35,8 +35,12 @@ export interface FakeStripe {
   /** Changes a connected account's state (as onboarding on Stripe would). */
   updateAccount(id: string, patch: Json): void;
   account(id: string): Json | undefined;
-  /** The next request to `route` answers this status with a Stripe error body. */
-  failNext(route: string, status: number, code?: string): void;
+  /**
+   * The next `times` requests to `route` (default 1) answer this status with a
+   * Stripe error body; nothing is created and, as on Stripe, a 5xx is not
+   * remembered under its idempotency key (a retry is a fresh attempt).
+   */
+  failNext(route: string, status: number, code?: string, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -86,7 +90,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const requests: RecordedRequest[] = [];
   const idem = new Map<string, { bodyKey: string; status: number; body: Json }>();
   const accounts = new Map<string, Json>();
-  const failures = new Map<string, { status: number; code?: string }>();
+  const failures = new Map<string, { status: number; code?: string; left: number }>();
 
   function handle(method: string, path: string, body: FormObject): { status: number; body: Json } {
     const route = `${method} ${path}`;
@@ -162,7 +166,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       let replayed = false;
       const failure = failures.get(route);
       if (failure) {
-        failures.delete(route);
+        failure.left -= 1;
+        if (failure.left <= 0) failures.delete(route);
         out = { status: failure.status, body: stripeError(failure.status >= 500 ? 'api_error' : 'invalid_request_error', 'Injected failure', failure.code) };
       } else if (key && method === 'POST' && idem.has(`${route} ${key}`)) {
         const hit = idem.get(`${route} ${key}`)!;
@@ -193,8 +198,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       Object.assign(account, patch);
     },
     account: (id) => accounts.get(id),
-    failNext(route, status, code) {
-      failures.set(route, { status, ...(code ? { code } : {}) });
+    failNext(route, status, code, times = 1) {
+      failures.set(route, { status, left: times, ...(code ? { code } : {}) });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
