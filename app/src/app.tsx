@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
+import { decidePage, homePathOf } from '@streamflow/schema/spaces';
 import { api, ApiError, type Me } from './api.ts';
-import { JobsPanel } from './dev/jobs.tsx';
 import { ClientSpace } from './client/client-space.tsx';
 import { clearLocalData } from './local-db/open.ts';
 import { ForgotPassword } from './shell/forgot-password.tsx';
 import { TenantSwitcher } from './shell/tenant-switcher.tsx';
-import { ProviderTenants } from './spaces/provider-tenants.tsx';
+import { isStaffSpace, StaffSpace } from './spaces/staff-space.tsx';
 import { navigate, usePath } from './router.ts';
 import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
@@ -34,11 +34,6 @@ function readCachedMe(): Me | null {
   }
 }
 
-/** Where a signed-in user belongs (PRODUCT.md 1). */
-export function homePath(me: Me): string {
-  return me.tenantId ? `/tenant/${me.tenantId}/${me.space}/dashboard` : `/${me.space}/dashboard`;
-}
-
 /**
  * The app shell: asks the server who is signed in, shows sign-in otherwise,
  * and lands the user on their space's dashboard.
@@ -57,9 +52,6 @@ export function App() {
         throw err;
       });
       cacheMe(me);
-      if (window.location.pathname !== homePath(me) && !window.location.pathname.startsWith(`/tenant/`)) {
-        navigate(homePath(me), { replace: true });
-      }
       setState({ kind: 'signed-in', me });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setState({ kind: 'signed-out' });
@@ -70,6 +62,15 @@ export function App() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Pages of another space or tenant, old flat URLs and `/` move to where this user belongs
+  // (the same rule the server's page guard applies: @streamflow/schema/spaces).
+  const me = state.kind === 'signed-in' ? state.me : null;
+  const decision = me ? decidePage(me, path) : null;
+  const redirectTo = decision && decision.kind !== 'ok' ? decision.to : null;
+  useEffect(() => {
+    if (redirectTo) navigate(redirectTo, { replace: true });
+  }, [redirectTo]);
 
   const signOut = async () => {
     await api('/api/auth/sign-out', { method: 'POST', body: '{}' });
@@ -104,30 +105,33 @@ export function App() {
           <button type="button" onClick={() => void load()}>Try again</button>
         </main>
       );
-    case 'signed-in':
+    case 'signed-in': {
+      const signedIn = state.me;
       return (
         <main className="shell">
+          <a className="skip-link" href="#main">Skip to content</a>
           <header className="topbar">
             <strong>StreamFlow</strong>
-            <span className="space">{state.me.space}</span>
+            <span className="space">{signedIn.space}</span>
             <span className="grow" />
-            <TenantSwitcher me={state.me} />
-            <span>{state.me.email}</span>
+            <TenantSwitcher me={signedIn} />
+            <span>{signedIn.email}</span>
             <button type="button" onClick={() => void signOut()}>Sign out</button>
           </header>
-          {state.me.space === 'client' && state.me.tenantId && path.startsWith(`/tenant/${state.me.tenantId}/client`) ? (
-            <ClientSpace me={{ ...state.me, tenantId: state.me.tenantId }} path={path} />
-          ) : state.me.space === 'dev' && path === homePath(state.me) ? (
-            <JobsPanel />
-          ) : state.me.space === 'provider' ? (
-            <ProviderTenants />
+          {redirectTo ? (
+            <p aria-busy="true" className="muted">Opening {homePathOf(signedIn) === redirectTo ? 'your dashboard' : 'the page'}…</p>
+          ) : signedIn.space === 'client' && signedIn.tenantId ? (
+            <ClientSpace me={{ ...signedIn, tenantId: signedIn.tenantId }} path={path} />
+          ) : isStaffSpace(signedIn.space) ? (
+            <StaffSpace me={{ ...signedIn, space: signedIn.space }} path={path} />
           ) : (
-            <section className="card">
-              <h1>Welcome, {state.me.name}</h1>
-              <p>Roles: {state.me.roles.join(', ') || 'none'}</p>
+            <section className="card" role="alert">
+              <h1>No tenant yet</h1>
+              <p>Your account does not belong to a company on StreamFlow. Ask its owner for an invitation, or sign up to start your own.</p>
             </section>
           )}
         </main>
       );
+    }
   }
 }

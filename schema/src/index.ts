@@ -17,3 +17,4 @@ export * from './tables/sync.ts';
 export * from './onboarding.ts';
 export * from './tables/billing.ts';
 export * from './plans.ts';
+export * from './spaces.ts';

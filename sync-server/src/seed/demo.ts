@@ -153,6 +153,7 @@ async function seedStaff(db: Database, passwordHash: string): Promise<void> {
 /** Lines printed at start-up telling a new user how to sign in. */
 export function formatLogins(result: SeedResult, url: string): string {
   const lines = [`StreamFlow is running at ${url}`, '', 'Demo sign-ins (password: streamflow-demo):'];
-  for (const l of result.logins) lines.push(`  ${l.email.padEnd(22)} ${l.role.padEnd(8)} ${l.tenant}`);
+  const width = Math.max(...result.logins.map((l) => l.email.length));
+  for (const l of result.logins) lines.push(`  ${l.email.padEnd(width)}  ${l.role.padEnd(10)}  ${l.tenant}`);
   return lines.join('\n');
 }
