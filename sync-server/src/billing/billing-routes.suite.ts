@@ -8,7 +8,8 @@ import { mutation, postWrite } from '../testing/mutations.ts';
 import { createSecretBox } from '../crypto/secret-box.ts';
 import { requireSecretBox } from './deps.ts';
 import { reencryptSecrets } from './reencrypt.ts';
-import { processPaymentRequests, PAYMENT_REQUEST_JOB } from './payment-requests.ts';
+import { createJobRunner } from '../jobs/worker.ts';
+import { billingJobHandlers, processPaymentRequests, PAYMENT_REQUEST_JOB } from './payment-requests.ts';
 import { json, startBillingHarness, type BillingHarness } from './test-support.ts';
 
 /**
@@ -73,6 +74,21 @@ export function billingRoutesSuite(engine: TestEngine) {
       expect(active).toMatchObject({ status: 'active', detailsSubmitted: true, chargesEnabled: true, payoutsEnabled: true });
     });
 
+    it('starts Connect once when several starts race, for another tenant', async () => {
+      const other = await signIn(h.app, 'owner@globex.test');
+      const [globex] = await db.rows<{ id: string }>(sql`select id from organization where slug = 'globex'`);
+      const results = await Promise.all([0, 1, 2].map(() => h.app.request('/api/client-billing/connect/start', json(other.headers, {}))));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+      const calls = h.fake.calls('POST /v1/accounts').filter((r) => r.idempotencyKey === `streamflow-connect-account:${globex!.id}`);
+      // However they interleave (a start that sees the stored row asks Stripe nothing), Stripe made one account.
+      expect(calls.length).toBeGreaterThanOrEqual(1);
+      expect(calls.filter((r) => !r.replayed)).toHaveLength(1);
+      const rows = await db.rows<{ account_id_enc: string }>(sql`select account_id_enc from tenant_stripe_connect where org_id = ${globex!.id}`);
+      expect(rows).toHaveLength(1);
+      const links = h.fake.calls('POST /v1/account_links').slice(-3).map((r) => r.body.account);
+      expect(new Set(links)).toEqual(new Set([requireSecretBox(h.env).open(rows[0]!.account_id_enc)]));
+    });
+
     it("opens Checkout for an invoice on behalf of the tenant's account, with the plan's fee; a replay reuses the session", async () => {
       const [row] = await db.rows<{ account_id_enc: string }>(sql`select account_id_enc from tenant_stripe_connect where org_id = ${orgId}`);
       const accountId = requireSecretBox(h.env).open(row!.account_id_enc);
@@ -124,6 +140,42 @@ export function billingRoutesSuite(engine: TestEngine) {
       expect(forged.body.results[0]).toMatchObject({ status: 'rejected', code: 'INVALID' });
     });
 
+    it('retries a payment request through Stripe failures under one key, and marks it failed after the last attempt', async () => {
+      const runner = createJobRunner({ db, clock: { now: () => new Date() }, logger: h.logger, handlers: billingJobHandlers(h.deps), random: () => 0 });
+      const request = async (amount: string) => {
+        const id = crypto.randomUUID();
+        expect((await postWrite(h.app, owner.headers, [mutation.insert('payment_requests', { id, invoice_id: invoice.id, amount })])).body.results[0]).toMatchObject({ status: 'applied' });
+        return id;
+      };
+      const rowOf = async (id: string) =>
+        (await db.rows<{ status: string; failure_code: string | null; checkout_url: string | null }>(sql`select status, failure_code, checkout_url from payment_requests where id = ${id}`))[0];
+      const jobOf = async (id: string) =>
+        (await db.rows<{ status: string; attempts: number }>(sql`select status, attempts from jobs where dedupe_key = ${`payreq:${id}`}`))[0];
+      const sessionsFor = (id: string) => h.fake.calls('POST /v1/checkout/sessions').filter((r) => r.idempotencyKey === `payreq:${id}`);
+
+      // Stripe down for a whole job attempt (the SDK's own retries included): the job retries later, the row waits.
+      const flaky = await request('2.00');
+      h.fake.failNext('POST /v1/checkout/sessions', 500, undefined, 3);
+      await runner.runDueJobs();
+      expect(await jobOf(flaky)).toMatchObject({ status: 'queued', attempts: 1 });
+      expect(await rowOf(flaky)).toMatchObject({ status: 'requested', checkout_url: null });
+      await db.rows(sql`update jobs set run_at = now() - interval '1 second' where dedupe_key = ${`payreq:${flaky}`}`);
+      await runner.runDueJobs();
+      expect(await jobOf(flaky)).toMatchObject({ status: 'succeeded', attempts: 2 });
+      expect(await rowOf(flaky)).toMatchObject({ status: 'link_ready', checkout_url: expect.stringMatching(/^https:/) });
+      // Four tries reached Stripe under the row's key; one of them made the session.
+      expect(sessionsFor(flaky).map((r) => r.status)).toEqual([500, 500, 500, 200]);
+
+      // On the job's last attempt the row says what happened instead of waiting for ever.
+      const doomed = await request('3.00');
+      await db.rows(sql`update jobs set max_attempts = 1 where dedupe_key = ${`payreq:${doomed}`}`);
+      h.fake.failNext('POST /v1/checkout/sessions', 500, undefined, 3);
+      await runner.runDueJobs();
+      expect(await rowOf(doomed)).toMatchObject({ status: 'failed', failure_code: 'STRIPE_UNAVAILABLE', checkout_url: null });
+      expect(sessionsFor(doomed).map((r) => r.status)).toEqual([500, 500, 500]);
+      expect(await jobOf(doomed)).toMatchObject({ status: 'succeeded' });
+    });
+
     it("turns a module off on downgrade (routes and shapes refuse) and on again on upgrade", async () => {
       const t = Math.floor(h.clock.now().getTime() / 1000);
       const shape = () => h.app.request('/v1/shape?table=invoices&offset=-1', { headers: owner.headers });
@@ -150,8 +202,10 @@ export function billingRoutesSuite(engine: TestEngine) {
       const [before] = await db.rows<{ account_id_enc: string }>(sql`select account_id_enc from tenant_stripe_connect where org_id = ${orgId}`);
       const plain = createSecretBox(oldKey).open(before!.account_id_enc);
       const rotated = createSecretBox(Buffer.alloc(32, 9).toString('base64'), [oldKey]);
-      expect(await reencryptSecrets(db, rotated)).toMatchObject({ resealed: 1 });
-      expect(await reencryptSecrets(db, rotated)).toMatchObject({ resealed: 0 });
+      const [{ n } = { n: 0 }] = await db.rows<{ n: number }>(sql`select count(*)::int as n from tenant_stripe_connect`);
+      expect(n).toBe(2);
+      expect(await reencryptSecrets(db, rotated)).toEqual({ checked: n, resealed: n });
+      expect(await reencryptSecrets(db, rotated)).toEqual({ checked: n, resealed: 0 });
       const [after] = await db.rows<{ account_id_enc: string }>(sql`select account_id_enc from tenant_stripe_connect where org_id = ${orgId}`);
       expect(rotated.keyIdOf(after!.account_id_enc)).toBe(rotated.currentKeyId);
       expect(rotated.open(after!.account_id_enc)).toBe(plain);
@@ -177,16 +231,24 @@ export function billingRoutesSuite(engine: TestEngine) {
     it('lets only the owner start a subscription checkout, with one Stripe customer per tenant', async () => {
       await db.rows(sql`update organization set stripe_customer_id = null, subscription_status = 'none' where id = ${orgId}`);
       expect((await h.app.request('/api/billing/checkout', json(manager.headers, { kind: 'token_pack', pack: 'tokens_100k' }))).status).toBe(403);
-      const a = await h.app.request('/api/billing/checkout', json(owner.headers, { kind: 'token_pack', pack: 'tokens_100k' }));
-      expect(a.status).toBe(200);
-      const b = await h.app.request('/api/billing/checkout', json(owner.headers, { kind: 'token_pack', pack: 'tokens_1m' }));
-      expect(b.status).toBe(200);
+      // Two first checkouts at once (two tabs): both ask Stripe for the customer, under one key.
+      const [a, b] = await Promise.all([
+        h.app.request('/api/billing/checkout', json(owner.headers, { kind: 'token_pack', pack: 'tokens_100k' })),
+        h.app.request('/api/billing/checkout', json(owner.headers, { kind: 'token_pack', pack: 'tokens_1m' })),
+      ]);
+      expect([a.status, b.status]).toEqual([200, 200]);
       const customers = h.fake.calls('POST /v1/customers');
-      expect(new Set(customers.map((c) => c.idempotencyKey))).toEqual(new Set([expect.stringContaining(orgId)]));
+      expect(customers.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(customers.map((c) => c.idempotencyKey))).toEqual(new Set([`streamflow-customer:${orgId}`]));
+      // Stripe made one customer; a request that raced the first got it replayed.
+      expect(customers.filter((c) => !c.replayed)).toHaveLength(1);
       const [org] = await db.rows<{ stripe_customer_id: string | null }>(sql`select stripe_customer_id from organization where id = ${orgId}`);
       expect(org?.stripe_customer_id).toMatch(/^cus_/);
       const sessions = h.fake.calls('POST /v1/checkout/sessions').slice(-2);
       expect(sessions.map((s) => s.body.customer)).toEqual([org?.stripe_customer_id, org?.stripe_customer_id]);
+      // Later checkouts use the stored customer without asking Stripe again.
+      expect((await h.app.request('/api/billing/checkout', json(owner.headers, { kind: 'token_pack', pack: 'tokens_100k' }))).status).toBe(200);
+      expect(h.fake.calls('POST /v1/customers')).toHaveLength(customers.length);
     });
   });
 }

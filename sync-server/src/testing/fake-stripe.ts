@@ -19,6 +19,8 @@ export interface RecordedRequest {
   path: string;
   body: FormObject;
   idempotencyKey: string | null;
+  /** The HTTP status answered. */
+  status: number;
   /** True when the response came from the idempotency cache (a replay). */
   replayed: boolean;
 }
@@ -179,7 +181,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         out = handle(method, url.pathname, body);
         if (key && method === 'POST' && out.status < 500) idem.set(`${route} ${key}`, { bodyKey: raw, status: out.status, body: out.body });
       }
-      requests.push({ method, path: url.pathname, body, idempotencyKey: key, replayed });
+      requests.push({ method, path: url.pathname, body, idempotencyKey: key, status: out.status, replayed });
       res.writeHead(out.status, { 'content-type': 'application/json', 'request-id': fakeStripeId('req', 14), ...(replayed ? { 'idempotent-replayed': 'true' } : {}) });
       res.end(JSON.stringify(out.body));
     })();
