@@ -61,6 +61,7 @@ export function staffReadsSuite(engine: TestEngine) {
         expect(status).toBe(200);
         const members = body.members as { userId: string; name: string; roles: string[] }[];
         expect(members.map((m) => [m.name, m.roles])).toEqual([
+          ['Casey Consultant', ['staff']],
           ['Marco Manager', ['manager']],
           ['Olivia Owner', ['owner']],
           ['Wes Worker', ['worker']],
@@ -68,7 +69,7 @@ export function staffReadsSuite(engine: TestEngine) {
         expect(JSON.stringify(members)).not.toContain('@');
       }
       const other = await get(globexOwner, '/api/team');
-      expect((other.body.members as { name: string }[]).map((m) => m.name)).toEqual(['Gina Globex']);
+      expect((other.body.members as { name: string }[]).map((m) => m.name)).toEqual(['Casey Consultant', 'Gina Globex']);
     });
 
     it('gives an accountant the revenue of each tenant served, matching the books', async () => {

@@ -37,8 +37,8 @@ export function demoSeedSuite(engine: TestEngine) {
       expect(second.created).toEqual([]);
       expect(await counts(db)).toEqual(after1);
       expect(after1.organization).toBe(2);
-      // Four tenant members and three platform staff.
-      expect(after1.user).toBe(7);
+      // Five tenant members (one of them in both tenants) and three platform staff.
+      expect(after1.user).toBe(8);
     });
 
     it('creates the demo sign-ins with the documented password and roles', async () => {
@@ -51,7 +51,9 @@ export function demoSeedSuite(engine: TestEngine) {
         join member_roles mr on mr.member_id = m.id
         join roles r on r.id = mr.role_id
         order by u.email`);
-      expect(rows.map((r) => [r.email, r.slug, r.role])).toEqual([
+      expect(rows.map((r) => [r.email, r.slug, r.role]).sort()).toEqual([
+        ['consultant@streamflow.test', 'acme', 'staff'],
+        ['consultant@streamflow.test', 'globex', 'staff'],
         ['manager@acme.test', 'acme', 'manager'],
         ['owner@acme.test', 'acme', 'owner'],
         ['owner@globex.test', 'globex', 'owner'],

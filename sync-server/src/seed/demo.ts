@@ -29,6 +29,8 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
       { email: 'owner@acme.test', name: 'Olivia Owner', role: 'owner' },
       { email: 'manager@acme.test', name: 'Marco Manager', role: 'manager' },
       { email: 'worker@acme.test', name: 'Wes Worker', role: 'worker' },
+      // A bookkeeper working for both demo companies: the tenant switcher's demo.
+      { email: 'consultant@streamflow.test', name: 'Casey Consultant', role: 'staff' },
     ],
     volume: { companies: 25, contactsPerCompany: 2, leads: 80, opportunities: 20, tasks: 25, workOrders: 20, invoices: 12 },
   },
@@ -37,7 +39,10 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     name: 'Globex Plumbing',
     industry: 'home_services',
     seed: 2002,
-    users: [{ email: 'owner@globex.test', name: 'Gina Globex', role: 'owner' }],
+    users: [
+      { email: 'owner@globex.test', name: 'Gina Globex', role: 'owner' },
+      { email: 'consultant@streamflow.test', name: 'Casey Consultant', role: 'staff' },
+    ],
     volume: { companies: 10, contactsPerCompany: 2, leads: 30, opportunities: 8, tasks: 10, workOrders: 8, invoices: 5 },
   },
 ];
