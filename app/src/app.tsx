@@ -3,6 +3,7 @@ import { decidePage, homePathOf } from '@streamflow/schema/spaces';
 import { api, ApiError, type Me } from './api.ts';
 import { ClientSpace } from './client/client-space.tsx';
 import { clearLocalData } from './local-db/open.ts';
+import { confirmLosingLocalChanges } from './local-db/provider.tsx';
 import { ForgotPassword } from './shell/forgot-password.tsx';
 import { TenantSwitcher } from './shell/tenant-switcher.tsx';
 import { isStaffSpace, StaffSpace } from './spaces/staff-space.tsx';
@@ -73,7 +74,16 @@ export function App() {
   }, [redirectTo]);
 
   const signOut = async () => {
-    await api('/api/auth/sign-out', { method: 'POST', body: '{}' });
+    if (!(await confirmLosingLocalChanges('Signing out'))) return;
+    try {
+      await api('/api/auth/sign-out', { method: 'POST', body: '{}' });
+    } catch (err) {
+      // The session cookie can only be ended by the server: offline, nothing is deleted yet.
+      if (!(err instanceof ApiError)) {
+        window.alert('Signing out needs a connection, so that your session ends on the server too. Your data stays on this device until then.');
+        return;
+      }
+    }
     cacheMe(null);
     // Nothing of this user's tenant data stays readable in this browser.
     // The deletion waits for the local database's worker to let go: a full page load ends it.

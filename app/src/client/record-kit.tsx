@@ -199,6 +199,7 @@ export function RecordForm(props: {
   return (
     <form
       className="record-form"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         void save();

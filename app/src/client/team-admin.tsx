@@ -137,9 +137,15 @@ export function roleKeyOf(name: string): string {
 
 function RoleEditor({ role, run }: { role: Role; run: (what: string, call: () => Promise<unknown>) => Promise<void> }) {
   const [cloneName, setCloneName] = useState('');
-  const has = (p: string) => role.permissions.includes(p);
-  const toggle = (p: string, on: boolean) =>
-    void run(`${role.name}: ${p} ${on ? 'allowed' : 'removed'}.`, () => api(`/api/admin/roles/${role.id}`, { method: 'PATCH', body: JSON.stringify(on ? { add: [p] } : { remove: [p] }) }));
+  // A toggle shows at once; the server's answer (the reloaded role) replaces it, or the error says why not.
+  const [intent, setIntent] = useState<Record<string, boolean>>({});
+  const has = (p: string) => intent[p] ?? role.permissions.includes(p);
+  const toggle = (p: string, on: boolean) => {
+    setIntent({ ...intent, [p]: on });
+    void run(`${role.name}: ${p} ${on ? 'allowed' : 'removed'}.`, () => api(`/api/admin/roles/${role.id}`, { method: 'PATCH', body: JSON.stringify(on ? { add: [p] } : { remove: [p] }) })).then(() =>
+      setIntent(({ [p]: _done, ...rest }) => rest),
+    );
+  };
   const clone = (e: FormEvent) => {
     e.preventDefault();
     const name = cloneName.trim();

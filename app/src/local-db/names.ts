@@ -1,8 +1,11 @@
 import type { ShapeName } from '@streamflow/shapes';
 
+/** Every local database's name starts so. */
+export const LOCAL_DB_PREFIX = 'streamflow-';
+
 /** The local database of one user in one tenant: data never mixes across users or tenants. */
 export function localDbName(userId: string, tenantId: string): string {
-  return `streamflow-${userId}-${tenantId}`;
+  return `${LOCAL_DB_PREFIX}${userId}-${tenantId}`;
 }
 
 /** The IndexedDB database PGlite keeps `idb://<name>` in. */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type Me } from '../api.ts';
 import { clearLocalData } from '../local-db/open.ts';
+import { confirmLosingLocalChanges } from '../local-db/provider.tsx';
 
 interface Org {
   id: string;
@@ -21,6 +22,7 @@ export function TenantSwitcher({ me }: { me: Me }) {
   if (orgs.length < 2 || !me.tenantId) return null;
   const switchTo = async (id: string) => {
     if (id === me.tenantId) return;
+    if (!(await confirmLosingLocalChanges('Switching tenant'))) return;
     setError(null);
     try {
       await api('/api/auth/organization/set-active', { method: 'POST', body: JSON.stringify({ organizationId: id }) });
