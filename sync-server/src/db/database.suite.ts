@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leads, organization } from '@streamflow/schema';
 import type { TestEngine } from '../testing/db.ts';
 import { migrate } from './migrate.ts';
-import { withPlatform, withTenant } from './tenant.ts';
+import { withPlatform, withTenant, withTenantLast } from './tenant.ts';
 import type { Database } from './types.ts';
 
 /** Tables with an org_id that are platform-level on purpose (read across tenants by platform routes). */
@@ -105,6 +105,37 @@ export function databaseSuite(engine: TestEngine) {
       );
       expect(names.map((r) => r.name)).toEqual(['A one', 'A three', 'A two']);
       expect(new Set(names.map((r) => r.org_id))).toEqual(new Set([A]));
+    });
+
+    it('runs statements issued together, without waiting, in order and all with the tenant set', async () => {
+      const [first, second, third] = await withTenant(db, { orgId: A, userId: 'user-a' }, (tx) =>
+        Promise.all([
+          db.rows<{ who: string; org: string }>(sql`select current_user as who, current_setting('app.org_id') as org`, tx),
+          tx.select({ orgId: leads.orgId }).from(leads),
+          db.rows<{ by: string }>(sql`select current_setting('app.user_id') as by`, tx),
+        ]),
+      );
+      expect(first).toEqual([{ who: 'streamflow_app', org: A }]);
+      expect(new Set(second.map((r) => r.orgId))).toEqual(new Set([A]));
+      expect(third).toEqual([{ by: 'user-a' }]);
+    });
+
+    it('keeps nothing of a transaction whose last statement, sent with COMMIT, fails', async () => {
+      const id = crypto.randomUUID();
+      await expect(
+        withTenantLast(db, { orgId: A }, async (tx) => {
+          await tx.insert(leads).values({ id, orgId: A, name: 'kept only with its last statement' });
+          return { value: 'done', last: db.rows(sql`select 1 / 0`, tx) };
+        }),
+      ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/division by zero/) } });
+      expect(await db.rows(sql`select id from leads where id = ${id}`)).toEqual([]);
+      const ok = await withTenantLast(db, { orgId: A }, async (tx) => {
+        await tx.insert(leads).values({ id, orgId: A, name: 'kept' });
+        return { value: 'done', last: db.rows(sql`update leads set name = 'kept with it' where id = ${id}`, tx) };
+      });
+      expect(ok).toBe('done');
+      expect(await db.rows(sql`select name from leads where id = ${id}`)).toEqual([{ name: 'kept with it' }]);
+      await db.rows(sql`delete from leads where id = ${id}`);
     });
 
     it("an UPDATE or DELETE of another tenant's row changes nothing", async () => {

@@ -14,13 +14,64 @@ export interface TenantScope {
  */
 export function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.orm.transaction(async (tx) => {
-    // One round trip: set_config('role', ..., true) is SET LOCAL ROLE.
-    await tx.execute(
-      sql`select set_config('app.org_id', ${scope.orgId}, true), set_config('app.user_id', ${scope.userId ?? ''}, true),
-                 set_config('role', 'streamflow_app', true)`,
-    );
-    return fn(tx);
+    // Sent without waiting for its answer (set_config('role', ..., true) is SET LOCAL ROLE):
+    // fn's first statement goes out right behind it on the same connection, so the two
+    // cost one round trip. A connection runs statements in the order they are issued,
+    // and this one is issued first, so everything fn runs has the tenant set; if it
+    // fails, fn's statements fail with it and the transaction rolls back.
+    const setup = tx
+      .execute(
+        sql`select set_config('app.org_id', ${scope.orgId}, true), set_config('app.user_id', ${scope.userId ?? ''}, true),
+                   set_config('role', 'streamflow_app', true)`,
+      )
+      .then(() => undefined);
+    let work: Promise<T>;
+    try {
+      work = fn(tx);
+    } catch (err) {
+      await setup.catch(() => undefined);
+      throw err;
+    }
+    try {
+      await setup;
+    } catch (err) {
+      work.catch(() => undefined);
+      throw err;
+    }
+    return work;
   });
+}
+
+/** What tenant work hands back when its last statement may travel with `COMMIT`. */
+export interface WithLast<T> {
+  value: T;
+  /** The transaction's last statement, issued and not yet awaited. */
+  last: Promise<unknown>;
+}
+
+/**
+ * `withTenant` whose work ends with a statement that is sent together with
+ * `COMMIT` instead of one round trip before it. On Postgres the `COMMIT`
+ * follows `last` on the same connection without waiting; if `last` failed,
+ * the transaction was already aborted and Postgres answers that `COMMIT` with
+ * a rollback, so `last`'s error is thrown here and nothing was kept. PGlite has
+ * no round trips to save: `last` is awaited before its `COMMIT`.
+ */
+export async function withTenantLast<T>(db: Database, scope: TenantScope, fn: (tx: Tx) => Promise<WithLast<T>>): Promise<T> {
+  let last: Promise<unknown> | undefined;
+  const value = await withTenant(db, scope, async (tx) => {
+    const r = await fn(tx);
+    if (db.kind !== 'postgres') {
+      await r.last;
+      return r.value;
+    }
+    last = r.last;
+    // Observed below, after the commit: a failure here must not count as unhandled.
+    last.catch(() => undefined);
+    return r.value;
+  });
+  await last;
+  return value;
 }
 
 /** Why a platform transaction crosses tenants; recorded in the audit log. */
