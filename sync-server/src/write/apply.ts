@@ -109,7 +109,9 @@ export function precheck(ctx: ApplyContext, m: Mutation): { name: WritableTableN
   }
   const { props, unknown } = toProps(name, m.values);
   if (unknown.length > 0) return { outcome: rejected('INVALID', `Unknown field(s): ${unknown.join(', ')}.`) };
-  if ('id' in props && props.id !== m.pk.id) return { outcome: rejected('INVALID', 'values.id must equal pk.id.') };
+  if ('id' in props && (typeof props.id === 'string' ? props.id.toLowerCase() : props.id) !== m.pk.id) {
+    return { outcome: rejected('INVALID', 'values.id must equal pk.id.') };
+  }
   return { name, props };
 }
 

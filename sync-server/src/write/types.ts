@@ -7,12 +7,20 @@ export const MAX_MUTATIONS = 500;
 
 const json = z.record(z.string(), z.unknown());
 
+/**
+ * A uuid in its canonical lower-case form. Postgres answers uuids in lower
+ * case, and the ledger matches what it answers against what was sent: an
+ * upper-case id compared as sent would never be found "fresh", and its
+ * mutation would answer `duplicate` without being applied.
+ */
+const uuid = z.uuid().transform((s) => s.toLowerCase());
+
 /** One mutation as the client sends it (PROTOCOL.md 2). The table is checked per mutation. */
 export const mutationSchema = z.object({
-  id: z.uuid(),
+  id: uuid,
   table: z.string().min(1).max(64),
   op: z.enum(['insert', 'update', 'delete']),
-  pk: z.object({ id: z.uuid() }),
+  pk: z.object({ id: uuid }),
   values: json.default({}),
   base: json.default({}),
   hlc: z.string().max(200).optional(),

@@ -60,6 +60,18 @@ export function writeSuite(engine: TestEngine) {
       expect(row?.updated_by).not.toBeNull();
     });
 
+    it('applies mutations whose ids come in upper case, and answers their replays as duplicates', async () => {
+      const id = crypto.randomUUID();
+      const m = mutation.insert('leads', { id: id.toUpperCase(), name: 'Upper case ids' });
+      m.id = m.id.toUpperCase();
+      m.pk.id = m.pk.id.toUpperCase();
+      const r = await postWrite(t.app, owner.headers, [m]);
+      expect(r.body.results).toEqual([{ id: m.id.toLowerCase(), status: 'applied' }]);
+      expect((await lead(id))?.write_id).toBe(m.id.toLowerCase());
+      const again = await postWrite(t.app, owner.headers, [{ ...m, id: m.id.toLowerCase() }]);
+      expect(again.body.results).toEqual([{ id: m.id.toLowerCase(), status: 'duplicate', original: { status: 'applied' } }]);
+    });
+
     it('replays the stored response for the same key and body, applying nothing', async () => {
       const id = await newLead();
       const m = mutation.update('leads', id, { status: 'contacted' }, { status: 'new' });
