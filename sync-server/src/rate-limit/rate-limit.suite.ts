@@ -35,6 +35,22 @@ export function rateLimitSuite(engine: TestEngine, store: 'memory' | 'postgres')
       expect((await attempt()).status).toBe(429);
     });
 
+    it('takes no tokens away when the clock steps backwards', async () => {
+      const t = buildTestApp(db, { env: { RATE_LIMIT_SIGNIN_PER_MIN: '3', RATE_LIMIT_STORE: store, TRUST_PROXY_HEADER: 'x-forwarded-for' } });
+      const attempt = () =>
+        t.app.request('/api/auth/sign-in/email', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, 'x-forwarded-for': '192.0.2.44' },
+          body: JSON.stringify({ email: 'owner@acme.test', password: 'wrong-password' }),
+        });
+      expect((await attempt()).status).toBe(401);
+      // NTP pulls the clock back ten minutes: the two tokens left stay there.
+      t.clock.advance(-10 * 60_000);
+      expect((await attempt()).status).toBe(401);
+      expect((await attempt()).status).toBe(401);
+      expect((await attempt()).status).toBe(429);
+    });
+
     it('limits attempts on one account from many IPs, and leaves other accounts alone', async () => {
       const t = buildTestApp(db, { env: { RATE_LIMIT_SIGNIN_PER_ACCOUNT_PER_MIN: '2', TRUST_PROXY_HEADER: 'x-forwarded-for', RATE_LIMIT_STORE: store } });
       let n = 0;

@@ -21,7 +21,8 @@ export function memoryStore(maxKeys = 100_000): BucketStore {
   return {
     take(key, capacity, refillPerSec, nowMs) {
       const b = buckets.get(key) ?? { tokens: capacity, at: nowMs };
-      const tokens = Math.min(capacity, b.tokens + ((nowMs - b.at) / 1000) * refillPerSec);
+      // A clock stepped backwards refills nothing (and takes nothing away).
+      const tokens = Math.min(capacity, b.tokens + (Math.max(0, nowMs - b.at) / 1000) * refillPerSec);
       if (buckets.size >= maxKeys && !buckets.has(key)) buckets.delete(buckets.keys().next().value ?? '');
       if (tokens < 1) {
         buckets.set(key, { tokens, at: nowMs });
