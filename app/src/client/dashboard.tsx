@@ -59,7 +59,7 @@ function PipelineSummary({ me, base }: { me: Me; base: string }) {
   return (
     <section className="card" aria-labelledby="dash-pipeline">
       <h2 id="dash-pipeline">Open pipeline</h2>
-      <table className="list">
+      <table className="list compact">
         <thead><tr><th scope="col">Stage</th><th scope="col">Deals</th><th scope="col">Value</th></tr></thead>
         <tbody>
           {stages.map((s) => {

@@ -156,7 +156,7 @@ function RoleEditor({ role, run }: { role: Role; run: (what: string, call: () =>
   return (
     <div className="role-editor">
       <h3>{role.name}: permissions</h3>
-      <table className="list perms">
+      <table className="list perms compact">
         <thead>
           <tr><th scope="col">Records</th>{CRUD_ACTIONS.map((a) => <th key={a} scope="col">{a}</th>)}</tr>
         </thead>

@@ -49,7 +49,7 @@ export function DiagnosticsPage() {
           </div>
         )}
         {data && data.writes.length > 0 && (
-          <table className="list" aria-label="Write outcomes">
+          <table className="list compact" aria-label="Write outcomes">
             <thead><tr><th scope="col">Table</th><th scope="col">Outcome</th><th scope="col">Mutations</th></tr></thead>
             <tbody>{data.writes.map((w) => <tr key={`${w.table}-${w.outcome}`}><th scope="row">{w.table}</th><td>{w.outcome}</td><td>{w.count}</td></tr>)}</tbody>
           </table>
