@@ -15,9 +15,14 @@ export function usePath(): string {
   return path;
 }
 
-/** Moves to `path` without a reload and tells every `usePath` about it. */
+/**
+ * Moves to `path` without a reload and tells every `usePath` about it. The
+ * keyboard focus moves to the page's content (`#main`), as a full page load
+ * would put a screen reader at the top of the new page.
+ */
 export function navigate(path: string, opts: { replace?: boolean } = {}): void {
   if (opts.replace) window.history.replaceState(null, '', path);
   else window.history.pushState(null, '', path);
   window.dispatchEvent(new Event('streamflow:navigate'));
+  requestAnimationFrame(() => document.getElementById('main')?.focus({ preventScroll: true }));
 }

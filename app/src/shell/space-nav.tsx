@@ -6,11 +6,7 @@ export interface NavItem {
   current: boolean;
 }
 
-/**
- * A space's navigation (only the current space's pages are ever shown).
- * Moving to a page puts the keyboard focus on the page's content, as a full
- * page load would for a screen reader.
- */
+/** A space's navigation (only the current space's pages are ever shown). */
 export function SpaceNav({ label, items }: { label: string; items: NavItem[] }) {
   return (
     <nav aria-label={label} className="nav">
@@ -23,7 +19,6 @@ export function SpaceNav({ label, items }: { label: string; items: NavItem[] }) 
             if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
             e.preventDefault();
             navigate(p.href);
-            requestAnimationFrame(() => document.getElementById('main')?.focus({ preventScroll: false }));
           }}
         >
           {p.title}
