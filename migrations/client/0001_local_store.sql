@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS "outbox" (
 
 CREATE INDEX IF NOT EXISTS "outbox_pending_idx" ON "outbox" ("status", "seq");
 
+CREATE INDEX IF NOT EXISTS "outbox_row_idx" ON "outbox" ("table_name", "row_id", "seq");
+
 CREATE OR REPLACE FUNCTION outbox_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('outbox_changed', '');
@@ -55,6 +57,8 @@ CREATE TABLE IF NOT EXISTS "companies_synced" (
   "owner_id" text,
   "custom" jsonb NOT NULL
 );
+
+CREATE INDEX IF NOT EXISTS "companies_synced_name_idx" ON "companies_synced" (lower("name"));
 
 CREATE TABLE IF NOT EXISTS "companies_local" (
   "id" uuid PRIMARY KEY,
@@ -335,6 +339,18 @@ CREATE TABLE IF NOT EXISTS "leads_synced" (
   "converted_opportunity_id" uuid,
   "custom" jsonb NOT NULL
 );
+
+CREATE INDEX IF NOT EXISTS "leads_synced_created_idx" ON "leads_synced" ("created_at", "id");
+
+CREATE INDEX IF NOT EXISTS "leads_synced_name_idx" ON "leads_synced" ("name", "id");
+
+CREATE INDEX IF NOT EXISTS "leads_synced_status_created_idx" ON "leads_synced" ("status", "created_at", "id");
+
+CREATE INDEX IF NOT EXISTS "leads_synced_assignee_created_idx" ON "leads_synced" ("assignee_id", "created_at", "id");
+
+CREATE INDEX IF NOT EXISTS "leads_synced_email_idx" ON "leads_synced" (lower("email"));
+
+CREATE INDEX IF NOT EXISTS "leads_synced_phone_digits_idx" ON "leads_synced" (regexp_replace("phone", '[^0-9]', '', 'g'));
 
 CREATE TABLE IF NOT EXISTS "leads_local" (
   "id" uuid PRIMARY KEY,
@@ -776,6 +792,8 @@ CREATE TABLE IF NOT EXISTS "activities_synced" (
   "related_table" text,
   "related_id" uuid
 );
+
+CREATE INDEX IF NOT EXISTS "activities_synced_related_idx" ON "activities_synced" ("related_table", "related_id", "occurred_at", "id");
 
 CREATE TABLE IF NOT EXISTS "activities_local" (
   "id" uuid PRIMARY KEY,

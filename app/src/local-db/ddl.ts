@@ -171,6 +171,32 @@ END $$;`;
   ];
 }
 
+/**
+ * Indexes on the synced tables for the pages' windowed reads (app/src/client/overlay-query.ts
+ * reads `<t>_synced` and `<t>_local` in two ordered branches, so an ORDER BY ... LIMIT walks
+ * an index instead of sorting the table). `<t>_local` holds only this device's unconfirmed
+ * changes, a handful of rows: it needs no index beyond its primary key.
+ */
+const SYNCED_INDEXES: Record<string, Record<string, string>> = {
+  leads: {
+    created: '"created_at", "id"',
+    name: '"name", "id"',
+    status_created: '"status", "created_at", "id"',
+    assignee_created: '"assignee_id", "created_at", "id"',
+    // Dedupe on email / phone (PRODUCT.md 7): case-insensitive email, phone digits only.
+    email: 'lower("email")',
+    phone_digits: `regexp_replace("phone", '[^0-9]', '', 'g')`,
+  },
+  activities: { related: '"related_table", "related_id", "occurred_at", "id"' },
+  companies: { name: 'lower("name")' },
+};
+
+function syncedIndexes(name: string): string[] {
+  return Object.entries(SYNCED_INDEXES[name] ?? {}).map(
+    ([key, cols]) => `CREATE INDEX IF NOT EXISTS ${q(`${name}_synced_${key}_idx`)} ON ${q(`${name}_synced`)} (${cols});`,
+  );
+}
+
 /** Shared objects: the outbox, local metadata (device id) and the local clock. */
 const COMMON = [
   `CREATE TABLE IF NOT EXISTS "local_meta" ("key" text PRIMARY KEY, "value" text NOT NULL);`,
@@ -192,6 +218,8 @@ const COMMON = [
   "result" jsonb
 );`,
   `CREATE INDEX IF NOT EXISTS "outbox_pending_idx" ON "outbox" ("status", "seq");`,
+  // The pages' per-row sync badge reads the latest outbox entry of a row.
+  `CREATE INDEX IF NOT EXISTS "outbox_row_idx" ON "outbox" ("table_name", "row_id", "seq");`,
   // Wakes the uploader after a local write (pg.listen in the leader's worker).
   `CREATE OR REPLACE FUNCTION outbox_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -213,7 +241,7 @@ export function buildClientDdl(): string[] {
   const out = [...COMMON];
   for (const [name, { table, writable }] of Object.entries(LOCAL_TABLES)) {
     const cols = columnsOf(table);
-    out.push(syncedTable(name, cols));
+    out.push(syncedTable(name, cols), ...syncedIndexes(name));
     if (writable) out.push(localTable(name, cols));
     out.push(overlayView(name, cols, writable));
     if (writable) out.push(...writeTriggers(name, cols));
