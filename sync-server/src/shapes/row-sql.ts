@@ -5,21 +5,13 @@ import { ident } from './sql-bind.ts';
  * SQL that renders a row as the shape's `value` object: every column as its
  * Postgres text output (JSON null for SQL NULL), as PROTOCOL.md requires. The
  * read transaction sets TimeZone UTC and DateStyle ISO, so timestamps are
- * ISO text in UTC. `json_build_object` takes at most 100 arguments, so wide
- * rows are built in parts and merged.
+ * ISO text in UTC. `row_to_json` of a one-row subquery of text columns writes
+ * compact JSON (no spaces, unlike `json_build_object`): about 9% fewer bytes
+ * and a third less server CPU on a 100k-row snapshot (docs/performance.md).
  */
 export function valueJson(alias: string, columns: readonly string[]): SQL {
-  const parts: SQL[] = [];
-  for (let i = 0; i < columns.length; i += 50) {
-    const cols = columns.slice(i, i + 50);
-    const args = cols.map((c) => sql`${sql.raw(`'${c}'`)}, ${ident(alias)}.${ident(c)}::text`);
-    parts.push(sql`json_build_object(${sql.join(args, sql`, `)})`);
-  }
-  if (parts.length === 1) return sql`${parts[0]}::text`;
-  return sql`(${sql.join(
-    parts.map((p) => sql`${p}::jsonb`),
-    sql` || `,
-  )})::text`;
+  const cols = columns.map((c) => sql`${ident(alias)}.${ident(c)}::text as ${ident(c)}`);
+  return sql`(select row_to_json(v) from (select ${sql.join(cols, sql`, `)}) as v)::text`;
 }
 
 /** The message key Electric uses: `"public"."<table>"/"<pk>"`, as a JSON string literal. */
