@@ -82,15 +82,24 @@ export function requireSpace(deps: Pick<Deps, 'db'>, ...spaces: Space[]) {
   );
 }
 
+/**
+ * What `requireTenant` checks, for a principal already resolved: 401 without
+ * one, 403 (audited) outside the client space or without a tenant.
+ */
+export async function assertTenant(deps: Pick<Deps, 'db'>, c: Parameters<MiddlewareHandler<AppEnv>>[0], p: Principal | undefined): Promise<TenantPrincipal> {
+  if (!p) throw new AppError(401, AuthErrors.UNAUTHENTICATED, 'Sign in first.');
+  if (p.space !== 'client') {
+    await deny(deps, c, p, AuthErrors.WRONG_SPACE, 'This is not available in your space.', { required: ['client'] });
+  }
+  if (!p.orgId) await deny(deps, c, p, AuthErrors.NO_TENANT, 'You are not a member of any tenant.', {});
+  return p as TenantPrincipal;
+}
+
 /** The client space with an active tenant; tenant work then runs through withTenant(principal.orgId). */
 export function requireTenant(deps: Pick<Deps, 'db'>) {
   return guard(
     createMiddleware<AppEnv>(async (c, next) => {
-      const p = principalOf(c);
-      if (p.space !== 'client') {
-        await deny(deps, c, p, AuthErrors.WRONG_SPACE, 'This is not available in your space.', { required: ['client'] });
-      }
-      if (!p.orgId) await deny(deps, c, p, AuthErrors.NO_TENANT, 'You are not a member of any tenant.', {});
+      await assertTenant(deps, c, c.get('principal'));
       await next();
     }),
   );

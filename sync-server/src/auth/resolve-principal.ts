@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { isPermission, type Permission } from '@streamflow/schema';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/types.ts';
@@ -14,6 +14,45 @@ export interface SessionInfo {
   impersonating?: boolean;
 }
 
+/** What the principal query answers for one user in one tenant. */
+export interface PrincipalRow extends Record<string, unknown> {
+  staff: Space | null;
+  member_id: string | null;
+  roles: string[] | null;
+  perms: string[] | null;
+}
+
+/**
+ * The query behind a principal, for a user in a tenant at `nowIso`: platform
+ * staff space, member id, role keys and effective permissions (roles' plus
+ * the scopes of unrevoked, unexpired elevations). Filtered explicitly by user
+ * and tenant, so it answers the same as the owner and inside that tenant's
+ * RLS transaction (the write path runs it there, see write/ledger.ts).
+ */
+export function principalQuery(userId: string, orgId: string | null, nowIso: string): SQL {
+  return sql`
+    with m as (select id from member where organization_id = ${orgId} and user_id = ${userId})
+    select
+      (select space from platform_staff where user_id = ${userId}) as staff,
+      (select id from m) as member_id,
+      (select array_agg(r.key order by r.key) from member_roles mr join roles r on r.id = mr.role_id
+        where mr.member_id = (select id from m) and mr.org_id = ${orgId}) as roles,
+      (select array_agg(distinct p order by p) from (
+         select rp.permission as p from member_roles mr join role_permissions rp on rp.role_id = mr.role_id
+          where mr.member_id = (select id from m) and mr.org_id = ${orgId}
+         union
+         select unnest(e.scopes) from elevations e
+          where e.org_id = ${orgId} and e.user_id = ${userId} and e.revoked_at is null
+            and e.expires_at > ${nowIso}::timestamptz and exists (select 1 from m)
+       ) ps) as perms`;
+}
+
+/** A client principal's roles and permissions from its query row (unknown permission names are dropped). */
+export function grantsFrom(row: Pick<PrincipalRow, 'roles' | 'perms'>): { roles: string[]; perms: ReadonlySet<Permission> } {
+  const valid: Permission[] = (row.perms ?? []).filter(isPermission);
+  return { roles: row.roles ?? [], perms: new Set(valid) };
+}
+
 /**
  * Builds the caller's principal from a valid session, fresh on every request
  * so a role change or a revoked elevation takes effect at once: space from
@@ -25,23 +64,8 @@ export async function resolvePrincipal(db: Database, clock: Clock, s: SessionInf
   const base = { userId: s.userId, email: s.email, name: s.name, sessionId: s.sessionId };
   const orgId = s.activeOrganizationId ?? null;
   const now = clock.now().toISOString();
-  // One round trip on the owner path, filtered explicitly by this user and tenant: principal
-  // resolution runs on every request, before any tenant transaction exists.
-  const [row] = await db.rows<{ staff: Space | null; member_id: string | null; roles: string[] | null; perms: string[] | null }>(sql`
-    with m as (select id from member where organization_id = ${orgId} and user_id = ${s.userId})
-    select
-      (select space from platform_staff where user_id = ${s.userId}) as staff,
-      (select id from m) as member_id,
-      (select array_agg(r.key order by r.key) from member_roles mr join roles r on r.id = mr.role_id
-        where mr.member_id = (select id from m) and mr.org_id = ${orgId}) as roles,
-      (select array_agg(distinct p) from (
-         select rp.permission as p from member_roles mr join role_permissions rp on rp.role_id = mr.role_id
-          where mr.member_id = (select id from m) and mr.org_id = ${orgId}
-         union
-         select unnest(e.scopes) from elevations e
-          where e.org_id = ${orgId} and e.user_id = ${s.userId} and e.revoked_at is null
-            and e.expires_at > ${now}::timestamptz and exists (select 1 from m)
-       ) ps) as perms`);
+  // One round trip on the owner path: principal resolution runs on every request, before any tenant transaction exists.
+  const [row] = await db.rows<PrincipalRow>(principalQuery(s.userId, orgId, now));
   if (row?.staff) {
     if (row.staff === 'provider' && !s.impersonating) {
       // Provider staff under an active impersonation elevation act as that tenant user.
@@ -59,6 +83,5 @@ export async function resolvePrincipal(db: Database, clock: Clock, s: SessionInf
   if (!orgId || !row?.member_id) {
     return { ...base, space: 'client', orgId: null, memberId: null, roles: [], perms: new Set() };
   }
-  const valid: Permission[] = (row.perms ?? []).filter(isPermission);
-  return { ...base, space: 'client', orgId, memberId: row.member_id, roles: row.roles ?? [], perms: new Set(valid) };
+  return { ...base, space: 'client', orgId, memberId: row.member_id, ...grantsFrom(row) };
 }

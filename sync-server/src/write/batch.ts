@@ -2,14 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { recordAudit } from '../audit/record.ts';
 import type { TenantPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
-import { withTenant } from '../db/tenant.ts';
+import { withTenantLast, type WithLast } from '../db/tenant.ts';
 import type { Database, Tx } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { applyMutation } from './apply.ts';
 import { insertRun, runnable } from './insert-run.ts';
 import { dataErrorMessage, isDataError, isTransient } from './db-errors.ts';
 import { WriteErrors } from './errors.ts';
-import { type AuditRow, claimBatch, earlierOutcomes, finishBatch } from './ledger.ts';
+import { type AuditRow, claimBatch, earlierOutcomes, finishBatch, type PrincipalCheck } from './ledger.ts';
 import { transitionsFrom } from './rules.ts';
 import type { ApplyContext, Batch, MutationOutcome, MutationResult, WriteResponse } from './types.ts';
 
@@ -30,6 +30,23 @@ export interface WriteAnswer {
 
 /** A mutation hit a database error with no savepoint to fall back to: run the batch again with savepoints. */
 class NeedSavepoints extends Error {}
+
+/**
+ * The cached principal the batch was sent with no longer holds (session
+ * gone or switched, membership gone, now platform staff): nothing was kept;
+ * resolve the principal afresh and decide again.
+ */
+export class StalePrincipal extends Error {
+  constructor() {
+    super('the cached principal no longer matches the session');
+  }
+}
+
+/** How the batch ran: the answer, and whether the cached principal's roles or permissions had changed. */
+export interface WriteOutcome extends WriteAnswer {
+  /** True when a cached principal was checked and its roles or permissions were out of date. */
+  grantsChanged: boolean;
+}
 
 const MAX_ATTEMPTS = 4;
 
@@ -54,12 +71,14 @@ export async function applyWriteBatch(
   batch: Batch,
   hash: string,
   requestId: string | null,
-): Promise<WriteAnswer> {
+  opts: { verifyPrincipal?: boolean } = {},
+): Promise<WriteOutcome> {
   let savepoints = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withTenant(deps.db, { orgId: principal.orgId, userId: principal.userId }, (tx) =>
-        runBatch(deps, tx, principal, key, batch, hash, requestId, savepoints),
+      const check = opts.verifyPrincipal ? { sessionId: principal.sessionId, nowIso: deps.clock.now().toISOString() } : undefined;
+      return await withTenantLast(deps.db, { orgId: principal.orgId, userId: principal.userId }, (tx) =>
+        runBatch(deps, tx, principal, key, batch, hash, requestId, savepoints, check),
       );
     } catch (err) {
       if (err instanceof NeedSavepoints && !savepoints) {
@@ -84,15 +103,20 @@ async function runBatch(
   hash: string,
   requestId: string | null,
   savepoints: boolean,
-): Promise<WriteAnswer> {
+  check: PrincipalCheck | undefined,
+): Promise<WithLast<WriteOutcome>> {
   const { db } = deps;
-  const claim = await claimBatch(db, tx, principal, key, hash, batch);
+  const { claim, verdict } = await claimBatch(db, tx, principal, key, hash, batch, check);
+  if (verdict?.stale) throw new StalePrincipal();
+  const grantsChanged = verdict !== undefined && !sameGrants(principal, verdict);
+  // Every mutation is authorised with what the database says in this transaction.
+  if (verdict) principal = { ...principal, roles: verdict.roles, perms: verdict.perms };
   if (claim.kind === 'seen') {
     if (claim.requestHash !== hash || (claim.userId !== null && claim.userId !== principal.userId)) {
       throw new AppError(422, WriteErrors.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request.');
     }
-    await recordAudit(db, { action: 'write.replay', outcome: 'succeeded', actorUserId: principal.userId, orgId: principal.orgId, space: 'client', requestId, details: { key } }, tx);
-    return { status: claim.status === 409 ? 409 : 200, body: claim.response, replayed: true };
+    const audited = recordAudit(db, { action: 'write.replay', outcome: 'succeeded', actorUserId: principal.userId, orgId: principal.orgId, space: 'client', requestId, details: { key } }, tx);
+    return { value: { status: claim.status === 409 ? 409 : 200, body: claim.response, replayed: true, grantsChanged }, last: audited };
   }
 
   const ctx: ApplyContext = {
@@ -159,8 +183,16 @@ async function runBatch(
   }
   const body: WriteResponse = { txid: claim.txid, results };
   const status = results.every((r) => r.status === 'conflict') ? 409 : 200;
-  await finishBatch(db, tx, principal, key, requestId, finished, audits, { status, body });
-  return { status, body, replayed: false };
+  // Sent together with COMMIT (db/tenant.ts): the batch's last round trip.
+  const last = finishBatch(db, tx, principal, key, requestId, finished, audits, { status, body });
+  return { value: { status, body, replayed: false, grantsChanged }, last };
+}
+
+function sameGrants(p: TenantPrincipal, v: { roles: string[]; perms: ReadonlySet<string> }): boolean {
+  if (p.roles.length !== v.roles.length || p.roles.some((r, i) => r !== v.roles[i])) return false;
+  if (p.perms.size !== v.perms.size) return false;
+  for (const perm of p.perms) if (!v.perms.has(perm)) return false;
+  return true;
 }
 
 /** The run of consecutive fresh inserts into one table, of distinct mutation and row ids, starting at `start`. */

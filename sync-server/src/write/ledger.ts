@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type { Permission } from '@streamflow/schema';
 import type { TenantPrincipal } from '../auth/principal.ts';
+import { grantsFrom, principalQuery, type PrincipalRow } from '../auth/resolve-principal.ts';
 import type { Database, Tx } from '../db/types.ts';
 import type { Batch, MutationOutcome, WriteResponse } from './types.ts';
 
@@ -29,10 +31,45 @@ export function bodyHash(json: unknown): string {
   return createHash('sha256').update(canonicalJson(json)).digest('hex');
 }
 
+/**
+ * A Postgres array literal of uuids (already validated by the batch schema),
+ * sent as one bound parameter. Looking ledger rows up with `id = any(...)`
+ * keeps the plan on the primary key: a join against `jsonb_to_recordset` is
+ * estimated at 100 rows and planned as a scan of the tenant's whole ledger,
+ * which grows with every batch.
+ */
+function uuidArray(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
+}
+
 /** What claiming a key found. */
 export type Claim =
   | { kind: 'new'; txid: string; settings: unknown; fresh: Set<string> }
   | { kind: 'seen'; requestHash: string; userId: string | null; status: number; response: WriteResponse };
+
+/** A cached principal to check again in the claiming statement (see auth/principal-cache.ts). */
+export interface PrincipalCheck {
+  sessionId: string;
+  /** The app clock's now, for elevation expiry. */
+  nowIso: string;
+}
+
+/**
+ * What the database says now about a cached principal: `stale` when its
+ * session is gone, expired or switched to another tenant, the user became
+ * platform staff, or the membership is gone or another one; otherwise its
+ * current roles and permissions.
+ */
+export type PrincipalVerdict = { stale: true } | { stale: false; roles: string[]; perms: ReadonlySet<Permission> };
+
+type ClaimRow = PrincipalRow & {
+  claimed: number;
+  txid: string;
+  settings: unknown;
+  fresh: string[];
+  prior: { request_hash: string; user_id: string | null; status_code: number; response: WriteResponse } | null;
+  session_ok: boolean | null;
+};
 
 /**
  * Claims the batch's key and enters its mutations in the ledger, in one
@@ -41,13 +78,31 @@ export type Claim =
  * primary key until this transaction ends, then finds the stored answer.
  * This holds on Postgres under READ COMMITTED without an advisory lock.
  * `fresh` holds the mutation ids entered now; the others were seen before.
+ *
+ * With `check`, the same statement also reads the principal again (its
+ * session, membership, roles and elevations, as `resolvePrincipal` does):
+ * the batch then authorises every mutation with what the database says in
+ * this transaction, not with what a cache remembered.
  */
-export async function claimBatch(db: Database, tx: Tx, p: TenantPrincipal, key: string, hash: string, batch: Batch): Promise<Claim> {
+export async function claimBatch(
+  db: Database,
+  tx: Tx,
+  p: TenantPrincipal,
+  key: string,
+  hash: string,
+  batch: Batch,
+  check?: PrincipalCheck,
+): Promise<{ claim: Claim; verdict?: PrincipalVerdict }> {
   // Sorted, so two batches sharing mutation ids lock them in the same order.
   const entries = batch.mutations
     .map((m) => ({ id: m.id, t: m.table.slice(0, 64), r: m.pk.id }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const [head] = await db.rows<{ claimed: number; txid: string; settings: unknown; fresh: string[] }>(
+  const verify = check
+    ? sql`, exists (select 1 from session s where s.id = ${check.sessionId} and s.user_id = ${p.userId}
+                      and s.active_organization_id = ${p.orgId} and s.expires_at > now()) as session_ok, pr.*
+          from (${principalQuery(p.userId, p.orgId, check.nowIso)}) pr`
+    : sql``;
+  const [head] = await db.rows<ClaimRow>(
     sql`with k as (
           insert into idempotency_keys (org_id, key, user_id, request_hash, status_code, response)
           values (${p.orgId}, ${key}, ${p.userId}, ${hash}, 0, '{}'::jsonb)
@@ -61,16 +116,34 @@ export async function claimBatch(db: Database, tx: Tx, p: TenantPrincipal, key: 
         )
         select (select count(*) from k)::int as claimed, pg_current_xact_id()::text as txid,
                (select settings from organization where id = ${p.orgId}) as settings,
-               coalesce((select jsonb_agg(id) from l), '[]'::jsonb) as fresh`,
+               coalesce((select jsonb_agg(id) from l), '[]'::jsonb) as fresh,
+               (select jsonb_build_object('request_hash', request_hash, 'user_id', user_id, 'status_code', status_code, 'response', response)
+                  from idempotency_keys where org_id = ${p.orgId} and key = ${key}) as prior
+               ${verify}`,
     tx,
   );
-  if (head && head.claimed > 0) return { kind: 'new', txid: head.txid, settings: head.settings, fresh: new Set(head.fresh) };
-  const [prior] = await db.rows<{ request_hash: string; user_id: string | null; status_code: number; response: WriteResponse }>(
-    sql`select request_hash, user_id, status_code, response from idempotency_keys where org_id = ${p.orgId} and key = ${key}`,
-    tx,
-  );
+  if (!head) throw new Error('the claiming statement answered no row');
+  const verdict: PrincipalVerdict | undefined = !check
+    ? undefined
+    : !head.session_ok || head.staff || head.member_id !== p.memberId
+      ? { stale: true }
+      : { stale: false, ...grantsFrom(head) };
+  if (head.claimed > 0) return { claim: { kind: 'new', txid: head.txid, settings: head.settings, fresh: new Set(head.fresh) }, verdict };
+  // Taken by a batch that committed before this statement began (its row is in the statement's
+  // snapshot), or by one this statement waited for (then only a new statement sees it).
+  const prior =
+    head.prior ??
+    (
+      await db.rows<NonNullable<ClaimRow['prior']>>(
+        sql`select request_hash, user_id, status_code, response from idempotency_keys where org_id = ${p.orgId} and key = ${key}`,
+        tx,
+      )
+    )[0];
   if (!prior) throw new Error('idempotency key neither claimed nor found');
-  return { kind: 'seen', requestHash: prior.request_hash, userId: prior.user_id, status: prior.status_code, response: prior.response };
+  return {
+    claim: { kind: 'seen', requestHash: prior.request_hash, userId: prior.user_id, status: prior.status_code, response: prior.response },
+    verdict,
+  };
 }
 
 /** Original outcomes of mutation ids processed in earlier batches. */
@@ -78,8 +151,7 @@ export async function earlierOutcomes(db: Database, tx: Tx, orgId: string, ids: 
   const out = new Map<string, MutationOutcome>();
   if (ids.length === 0) return out;
   const rows = await db.rows<{ id: string; outcome: (MutationOutcome & { op?: string; hlc?: string }) | null }>(
-    sql`select id, outcome from write_mutations where org_id = ${orgId}
-        and id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`,
+    sql`select id, outcome from write_mutations where org_id = ${orgId} and id = any(${uuidArray(ids)}::uuid[])`,
     tx,
   );
   for (const r of rows) {
@@ -112,9 +184,8 @@ export async function finishBatch(
 ): Promise<void> {
   await db.rows(
     sql`with o as (
-          update write_mutations w set outcome = x.o
-          from jsonb_to_recordset(${JSON.stringify(finished)}::jsonb) as x(id uuid, o jsonb)
-          where w.org_id = ${p.orgId} and w.id = x.id returning 1
+          update write_mutations w set outcome = ${JSON.stringify(Object.fromEntries(finished.map((f) => [f.id, f.o])))}::jsonb -> w.id::text
+          where w.org_id = ${p.orgId} and w.id = any(${uuidArray(finished.map((f) => f.id))}::uuid[]) returning 1
         ), a as (
           insert into audit_log (request_id, actor_user_id, org_id, space, action, target_table, target_id, outcome, details)
           select ${requestId}, ${p.userId}, ${p.orgId}, 'client', x.action, x.target_table, x.target_id, x.outcome, x.details
