@@ -24,6 +24,9 @@ const FAILURES: Record<string, string> = {
   CONNECT_NOT_READY: 'the Stripe account cannot take payments yet',
   MODULE_NOT_ENTITLED: 'your plan does not include card payments',
   STRIPE_UNAVAILABLE: 'Stripe could not be reached; try again',
+  STRIPE_REJECTED: 'Stripe refused the request',
+  INVOICE_NOT_FOUND: 'the invoice no longer exists',
+  PAYMENT_LINK_FAILED: 'the server could not make the link; try again',
 };
 
 /** What the device shows for a payment request, and whether another may be made. */
