@@ -50,20 +50,30 @@ export function createSchemaCache(db: Database) {
     return out;
   }
 
-  /** The header value for a table restricted to the shape's columns. */
-  return async function schemaHeader(table: string, columns: readonly string[]): Promise<string> {
+  function columnsOf(table: string): Promise<Record<string, ColumnSchema>> {
     let p = cache.get(table);
     if (!p) {
       p = load(table);
       cache.set(table, p);
       p.catch(() => cache.delete(table));
     }
-    const all = await p;
-    const picked: Record<string, ColumnSchema> = {};
-    for (const c of columns) {
-      const s = all[c];
-      if (s) picked[c] = s;
-    }
-    return JSON.stringify(picked);
+    return p;
+  }
+
+  return {
+    /** Every column of a table with its type, not-null and primary-key position. */
+    columns: columnsOf,
+    /** The header value for a table restricted to the shape's columns. */
+    async header(table: string, columns: readonly string[]): Promise<string> {
+      const all = await columnsOf(table);
+      const picked: Record<string, ColumnSchema> = {};
+      for (const c of columns) {
+        const s = all[c];
+        if (s) picked[c] = s;
+      }
+      return JSON.stringify(picked);
+    },
   };
 }
+
+export type SchemaCache = ReturnType<typeof createSchemaCache>;

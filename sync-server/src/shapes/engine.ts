@@ -44,18 +44,24 @@ function body(json: readonly string[], w: bigint): string {
 export function createShapeEngine(db: Database, logger: Logger, opts: EngineOptions) {
   const notifier = createNotifier(db, logger, { pollMs: opts.pollMs });
   const handles = createHandles(db);
-  const schemaHeader = createSchemaCache(db);
+  const schemas = createSchemaCache(db);
   const metrics = createShapeMetrics();
   const inflight = new Map<string, Promise<LogRead>>();
   let prunedThrough = 0n;
   let closed = false;
+
+  /** The shape's NOT NULL jsonb columns (read from the logged image, log-reader.ts). */
+  async function jsonbColumnsOf(shape: ResolvedShape): Promise<string[]> {
+    const cols = await schemas.columns(shape.table);
+    return shape.columns.filter((c) => cols[c]?.type === 'jsonb' && cols[c]?.not_null === true);
+  }
 
   /** One log read per (shape, range) at a time; followers share the leader's result. */
   function sharedRead(shape: ResolvedShape, key: string, orgId: string | null, from: bigint, to: bigint): Promise<LogRead> {
     const k = `${key}|${from}|${to}`;
     let p = inflight.get(k);
     if (!p) {
-      p = readLog(db, shape, orgId, from, to);
+      p = jsonbColumnsOf(shape).then((jsonb) => readLog(db, shape, orgId, from, to, jsonb));
       inflight.set(k, p);
       // Keep the result briefly for stragglers of the same wake-up.
       const drop = () => setTimeout(() => inflight.delete(k), 1_000).unref();
@@ -97,7 +103,7 @@ export function createShapeEngine(db: Database, logger: Logger, opts: EngineOpti
       if (closed) throw new Error('shape engine closed');
       await notifier.start();
       const key = shapeKeyOf(shape);
-      const schema = () => schemaHeader(shape.table, shape.columns);
+      const schema = () => schemas.header(shape.table, shape.columns);
 
       if (req.offset.kind === 'initial') {
         const [snap, handle, sch] = await Promise.all([takeSnapshot(db, shape, orgId), handles.currentFor(orgId ?? ANY_TENANT, shape.name, key), schema()]);

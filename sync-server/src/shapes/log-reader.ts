@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { ResolvedShape } from '@streamflow/shapes';
 import type { Database } from '../db/types.ts';
 import { READ_SETTINGS, messageKey, valueJson } from './row-sql.ts';
-import { bindWhere, ident } from './sql-bind.ts';
+import { bindWhere, ident, identLiteral } from './sql-bind.ts';
 
 interface EntryRow extends Record<string, unknown> {
   lsn: string;
@@ -33,7 +33,15 @@ function matches(shape: { table: string; where: string; params: readonly string[
  * is an insert, one that stops matching a delete (move-in / move-out).
  * Runs as the owner; the tenant filter is explicit (`org_id = orgId`).
  */
-export async function readLog(db: Database, shape: ResolvedShape, orgId: string | null, from: bigint, to: bigint): Promise<LogRead> {
+export async function readLog(
+  db: Database,
+  shape: ResolvedShape,
+  orgId: string | null,
+  from: bigint,
+  to: bigint,
+  /** NOT NULL jsonb columns: their text comes from the logged image itself (see below). */
+  jsonbColumns: readonly string[] = [],
+): Promise<LogRead> {
   if (to <= from) return { kind: 'messages', json: [], lastLsn: null };
   return db.orm.transaction(async (tx) => {
     await db.rows(READ_SETTINGS, tx);
@@ -42,10 +50,14 @@ export async function readLog(db: Database, shape: ResolvedShape, orgId: string 
     if (from < BigInt(state?.p ?? '0')) return { kind: 'refetch', reason: 'offset_pruned' } as const;
     if (shape.dependsOn && (await dependencyMoved(db, tx, shape, orgId, from, to))) return { kind: 'refetch', reason: 'dependency_moved' } as const;
     const t = ident(shape.table);
+    // jsonb_populate_record turns a JSON null into SQL NULL, so a jsonb column holding `null`
+    // would arrive as NULL (and a NOT NULL column as a client parse error): read those from
+    // the image. (A nullable jsonb column cannot be told apart in to_jsonb(row): none is synced.)
+    const textOf = new Map(jsonbColumns.map((c) => [c, sql`(l.new_row -> ${identLiteral(c)})::text`] as const));
     const rows = await db.rows<EntryRow>(
       sql`select c.lsn::text as lsn, l.xid::text as xid, l.op, l.pk,
           ${matches(shape, sql`l.old_row`)} as om, ${matches(shape, sql`l.new_row`)} as nm,
-          (select ${valueJson('n', shape.columns)} from jsonb_populate_record(null::public.${t}, l.new_row) as n
+          (select ${valueJson('n', shape.columns, textOf)} from jsonb_populate_record(null::public.${t}, l.new_row) as n
             where l.new_row is not null) as nv
         from sync_commits c join sync_change_log l on l.xid = c.xid
         where c.lsn > ${from.toString()}::bigint and c.lsn <= ${to.toString()}::bigint

@@ -110,6 +110,15 @@ export function protocolSuite(engine: TestEngine) {
     expect(BigInt(String(change?.headers.lsn))).toBeGreaterThan(BigInt(offset.split('_')[0] ?? '0'));
     expect(live.headers.get('electric-cursor')).not.toBe(timedOut.headers.get('electric-cursor'));
     expect(messages(live.body).some((m) => m.value?.org_id === 'org-b')).toBe(false);
+
+    // Values in changes are the same Postgres text as in a snapshot, JSON null in a NOT NULL jsonb included.
+    const at = live.headers.get('electric-offset') ?? '';
+    await db.rows(sql`insert into leads (org_id, name, custom, value) values ('org-a', 'json null', 'null'::jsonb, '12.50')`);
+    const caught = await get(`table=leads&offset=${at}&handle=${handle}`, 'owner-a');
+    const inserted = messages(caught.body).find((m) => m.value?.name === 'json null');
+    const snap = messages((await get('table=leads&offset=-1', 'owner-a')).body).find((m) => m.value?.name === 'json null');
+    expect(inserted?.value).toEqual(snap?.value);
+    expect(inserted?.value).toMatchObject({ custom: 'null', value: '12.50', notes: null });
   });
 
   it('refuses without a session (401), without a tenant or permission (403), and client SQL (400)', async () => {

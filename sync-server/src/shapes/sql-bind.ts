@@ -8,6 +8,12 @@ export function ident(name: string): SQL {
   return sql.raw(`"${name}"`);
 }
 
+/** A trusted identifier as a SQL string literal (`'name'`), for `jsonb -> 'name'`. */
+export function identLiteral(name: string): SQL {
+  if (!IDENT.test(name)) throw new Error(`shape engine: bad identifier ${JSON.stringify(name)}`);
+  return sql.raw(`'${name}'`);
+}
+
 /**
  * Turns a shape's WHERE (our own text, with `$1`-style positional parameters)
  * into a drizzle SQL fragment with each parameter bound, never interpolated.
