@@ -182,12 +182,12 @@ test('both devices change one lead offline: one applies, the other resolves a co
   }
 });
 
-test('a field worker sees only their work orders, no leads, and clocks in and starts a job offline', async ({ page, context }) => {
+test('a field worker sees only their work orders, no leads, and clocks in, starts a job and notes it offline, through a reload', async ({ page, context }) => {
   const errors = watchErrors(page);
   await signIn(page, 'worker@acme.test');
   const tenantBase = page.url().replace(/\/dashboard$/, '');
-  await expect(page.getByRole('link', { name: 'Leads' })).toHaveCount(0);
-  await page.getByRole('link', { name: 'Work orders' }).click();
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Leads', exact: true })).toHaveCount(0);
+  await page.getByRole('navigation').getByRole('link', { name: 'Work orders', exact: true }).click();
   await expect(page.getByText('sync: live')).toBeVisible({ timeout: 60_000 });
 
   // Exactly their own open work orders; the whole-tenant shape is refused to them.
@@ -198,7 +198,13 @@ test('a field worker sees only their work orders, no leads, and clocks in and st
   expect((await page.request.get('/v1/shape?table=work_orders&offset=-1')).status()).toBe(403);
   await page.goto(`${tenantBase}/leads`);
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
-  await page.getByRole('link', { name: 'Work orders' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Work orders', exact: true }).click();
+  // From the next load on the service worker serves the app (the first visit precached it).
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect(page.getByText(`${count} work orders`)).toBeVisible();
 
   await context.setOffline(true);
   const startable = page.locator('tbody tr').filter({ has: page.getByRole('button', { name: /^Start / }) }).first();
@@ -207,10 +213,25 @@ test('a field worker sees only their work orders, no leads, and clocks in and st
   await row.getByRole('button', { name: /^Start / }).click();
   await expect(row).toContainText('in progress');
   await expect(row.getByText('pending')).toBeVisible();
-  await page.getByRole('link', { name: 'Clock' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Clock', exact: true }).click();
   await page.getByRole('button', { name: 'Clock in' }).click();
   await expect(page.getByText(/Clocked in since/)).toBeVisible();
   await expect(page.getByTestId('pending-count')).toHaveText('2 pending');
+  // A note on the job, still offline.
+  await page.getByRole('navigation').getByRole('link', { name: 'Work orders', exact: true }).click();
+  await page.getByRole('link', { name: number, exact: true }).click();
+  const note = `Replaced the valve ${Date.now()}`;
+  await page.getByLabel('Details').fill(note);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByText(note)).toBeVisible();
+  await expect(page.getByTestId('pending-count')).toHaveText('3 pending');
+
+  // Still offline, the app reloads from the service worker with all three changes.
+  await page.reload();
+  await expect(page.getByText(/You are offline/)).toBeVisible();
+  await expect(page.getByTestId('pending-count')).toHaveText('3 pending');
+  await expect(page.getByText(note)).toBeVisible();
+  await expect(page.getByText('in progress')).toBeVisible();
 
   await context.setOffline(false);
   await expect(page.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
@@ -218,5 +239,7 @@ test('a field worker sees only their work orders, no leads, and clocks in and st
   expect(after.filter((m) => m.value?.number === number).map((m) => m.value?.status)).toEqual(['in_progress']);
   const entries = (await (await page.request.get('/v1/shape?table=my_time_entries&offset=-1')).json()) as { value?: { clock_out_at: string | null } }[];
   expect(entries.filter((m) => m.value && m.value.clock_out_at === null)).toHaveLength(1);
+  const notes = (await (await page.request.get('/v1/shape?table=activities&offset=-1')).json()) as { value?: { body: string | null; related_table: string } }[];
+  expect(notes.filter((m) => m.value?.body === note).map((m) => m.value?.related_table)).toEqual(['work_orders']);
   expect(errors).toEqual([]);
 });

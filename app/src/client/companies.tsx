@@ -1,6 +1,7 @@
 import { useLiveQuery, usePGlite } from '@electric-sql/pglite-react';
 import { useState, type FormEvent } from 'react';
 import type { Me } from '../api.ts';
+import { ActivityTimeline } from './activities.tsx';
 import { fieldErrors, Link, NotFound, RecordForm, SyncBadge, syncStateSql, TextField, type RecordSync } from './record-kit.tsx';
 import { ContactsOf } from './contacts.tsx';
 
@@ -137,6 +138,7 @@ export function CompanyDetail({ me, base, id }: { me: Me; base: string; id: stri
           </ul>
         )}
       </section>
+      {me.perms.includes('activities.read') && <ActivityTimeline me={me} relatedTable="companies" relatedId={id} />}
       {me.perms.includes('work_orders.read') && (
         <section className="card" aria-labelledby="company-work">
           <h2 id="company-work">Work orders</h2>

@@ -1,6 +1,7 @@
 import { useLiveQuery, usePGlite } from '@electric-sql/pglite-react';
 import { useState, type FormEvent } from 'react';
 import type { Me } from '../api.ts';
+import { ActivityTimeline } from './activities.tsx';
 import { fieldErrors, Link, NotFound, RecordForm, SyncBadge, syncStateSql, TextField, type RecordSync } from './record-kit.tsx';
 
 const PAGE = 100;
@@ -155,6 +156,7 @@ export function ContactDetail({ me, base, id }: { me: Me; base: string; id: stri
         {k.company_id && <p>At <Link to={`${base}/companies/${k.company_id}`}>{k.company ?? 'their company'}</Link></p>}
         <RecordForm table="contacts" id={id} fields={CONTACT_FIELDS} row={{ ...k, sync: null }} disabled={!me.perms.includes('contacts.update')} />
       </section>
+      {me.perms.includes('activities.read') && <ActivityTimeline me={me} relatedTable="contacts" relatedId={id} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useLiveQuery, usePGlite } from '@electric-sql/pglite-react';
 import { useState, type FormEvent } from 'react';
 import type { Me } from '../api.ts';
+import { ActivityTimeline } from './activities.tsx';
 import { fieldErrors, Link, NotFound, RecordForm, SyncBadge, syncStateSql, TextField, type RecordSync } from './record-kit.tsx';
 
 interface OpportunityRow {
@@ -159,6 +160,7 @@ export function OpportunityDetail({ me, base, id }: { me: Me; base: string; id: 
         </label>
         <RecordForm table="opportunities" id={id} fields={OPP_FIELDS} row={{ ...o, sync: null }} disabled={!canEdit} />
       </section>
+      {me.perms.includes('activities.read') && <ActivityTimeline me={me} relatedTable="opportunities" relatedId={id} />}
     </div>
   );
 }

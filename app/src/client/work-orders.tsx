@@ -1,5 +1,6 @@
 import { useLiveQuery, usePGlite } from '@electric-sql/pglite-react';
 import type { Me } from '../api.ts';
+import { ActivityTimeline } from './activities.tsx';
 import { navigate } from '../router.ts';
 
 interface WorkOrderRow {
@@ -84,19 +85,22 @@ export function WorkOrderDetail({ me, id }: { me: Me; id: string }) {
   if (!wo) return <p aria-busy="true">Loading…</p>;
   if (!w) return <section className="card"><h1>Work order not found</h1><p>It is not (or no longer) among your work orders.</p></section>;
   return (
-    <section className="card" aria-labelledby="wo-detail">
-      <h1 id="wo-detail">{w.number}: {w.title}</h1>
-      <p>Status: <strong>{w.status.replace('_', ' ')}</strong> {w.sync && <span className={`badge badge-${w.sync}`}>{w.sync}</span>}</p>
-      <StatusMoves me={me} id={w.id} status={w.status} title={w.title} />
-      {w.company && <p>Customer: {w.company}</p>}
-      {w.address && <p>Address: {w.address}</p>}
-      {w.description && <p>{w.description}</p>}
-      <h2>History</h2>
-      <ol>
-        {(history?.rows ?? []).map((h) => (
-          <li key={h.id}>{h.created_at.slice(0, 16)}: {h.from_status ?? 'created'} → {h.to_status}</li>
-        ))}
-      </ol>
-    </section>
+    <div className="detail">
+      <section className="card" aria-labelledby="wo-detail">
+        <h1 id="wo-detail">{w.number}: {w.title}</h1>
+        <p>Status: <strong>{w.status.replace('_', ' ')}</strong> {w.sync && <span className={`badge badge-${w.sync}`}>{w.sync}</span>}</p>
+        <StatusMoves me={me} id={w.id} status={w.status} title={w.title} />
+        {w.company && <p>Customer: {w.company}</p>}
+        {w.address && <p>Address: {w.address}</p>}
+        {w.description && <p>{w.description}</p>}
+        <h2>History</h2>
+        <ol>
+          {(history?.rows ?? []).map((h) => (
+            <li key={h.id}>{h.created_at.slice(0, 16)}: {h.from_status ?? 'created'} → {h.to_status}</li>
+          ))}
+        </ol>
+      </section>
+      {me.perms.includes('activities.read') && <ActivityTimeline me={me} relatedTable="work_orders" relatedId={w.id} />}
+    </div>
   );
 }
