@@ -17,7 +17,8 @@ import { buildTestApp } from '../sync-server/src/testing/app.ts';
 import { signIn, type SignedIn } from '../sync-server/src/testing/auth.ts';
 import { createTestPglite } from '../sync-server/src/testing/db.ts';
 import { mutation, postWrite } from '../sync-server/src/testing/mutations.ts';
-import { eventually } from '../sync-server/src/shapes/test-client.ts';
+import { clientRows, eventually } from '../sync-server/src/shapes/test-client.ts';
+import { serverRows } from '../sync-server/src/shapes/test-support.ts';
 
 describe('the app syncing shapes into its local store', () => {
   let db: Database;
@@ -86,5 +87,49 @@ describe('the app syncing shapes into its local store', () => {
       stop();
       await pg.close();
     }
+  });
+
+  it('keeps custom jsonb fields and odd texts exact through the csv first load and through later changes', async () => {
+    const pg = await device();
+    const [acme] = await db.rows<{ id: string }>(sql`select id from organization where slug = 'acme'`);
+    const org = acme?.id ?? '';
+    const customs = [
+      { note: 'comma, "quote" and\nnewline', nested: { list: [1, null, { deep: 'é 中文 😀' }], flag: false }, none: null },
+      { 'key, "odd"': '\\N', cr: 'a\rb', empty: '', tab: '\t' },
+      {},
+    ];
+    const texts = ['carriage\rreturn', '\\N', 'comma, "quote" and\nnewline', ' padded ', 'unicode é 中文 😀'];
+    const leadIds = texts.map(() => crypto.randomUUID());
+    const companyIds = customs.map(() => crypto.randomUUID());
+    const w = await postWrite(t.app, owner.headers, [
+      ...leadIds.map((id, i) => mutation.insert('leads', { id, name: texts[i], notes: texts[(i + 1) % texts.length], custom: customs[i % customs.length] })),
+      ...companyIds.map((id, i) => mutation.insert('companies', { id, name: `Odd ${i}`, address: texts[i], custom: customs[i] })),
+    ]);
+    expect(w.body.results.map((r) => r.status)).toEqual([...leadIds, ...companyIds].map(() => 'applied'));
+    const same = async (table: 'leads' | 'companies') => {
+      const local = await clientRows(pg, `${table}_synced`);
+      const server = await serverRows(db, table, sql`org_id = ${org}`);
+      expect(local).toEqual(server);
+    };
+    const opts = { origin, shapes: ['leads', 'companies'] as const, headers: { authorization: `Bearer ${owner.token}` } };
+    // The first catch-up of a device loads each snapshot with the csv method (one COPY).
+    await catchUpShapes(pg as never, { ...opts, shapes: [...opts.shapes] });
+    await same('leads');
+    await same('companies');
+    const local = await pg.query<{ custom: unknown; notes: string | null }>('select custom, notes from leads_synced where id = $1', [leadIds[0]]);
+    expect(local.rows[0]).toEqual({ custom: customs[0], notes: '\\N' });
+
+    // Later changes arrive as INSERTs and UPDATEs with parameters.
+    const more = crypto.randomUUID();
+    const w2 = await postWrite(t.app, owner.headers, [
+      mutation.insert('leads', { id: more, name: 'later\rinsert', custom: customs[1] }),
+      mutation.update('companies', companyIds[2] ?? '', { custom: customs[0], address: '\\N' }, { custom: customs[2], address: texts[2] }),
+      mutation.update('leads', leadIds[1] ?? '', { notes: 'updated\r', custom: { swapped: customs[1] } }, { notes: texts[2], custom: customs[1] }),
+    ]);
+    expect(w2.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    await catchUpShapes(pg as never, { ...opts, shapes: [...opts.shapes] });
+    await same('leads');
+    await same('companies');
+    await pg.close();
   });
 });

@@ -14,3 +14,4 @@ export {
   type ShapeRequestContext,
   type ResolvedShape,
 } from './shapes.ts';
+export { CSV_SAFE_TYPES, CsvSafeText, LOCAL_INITIAL_INSERT_METHOD, localStoreParser } from './local-store.ts';

@@ -94,7 +94,7 @@ export async function seedLeads(db: Database, orgId: string, n: number, prefix =
 }
 
 /** The server's rows of a shape-visible table, as text values keyed by id, for row-by-row comparison. */
-export async function serverRows(db: Database, table: 'leads' | 'work_orders', where: ReturnType<typeof sql>): Promise<Map<string, Record<string, string | null>>> {
+export async function serverRows(db: Database, table: 'leads' | 'work_orders' | 'companies', where: ReturnType<typeof sql>): Promise<Map<string, Record<string, string | null>>> {
   const rows = await db.orm.transaction(async (tx) => {
     await db.rows(sql`select set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, MDY', true)`, tx);
     return db.rows<{ id: string; j: Record<string, string | null> }>(
