@@ -7,6 +7,7 @@ import { errorHandler } from './middleware/error-handler.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { healthRoutes } from './routes/health.ts';
 import { staticAppRoutes } from './routes/static-app.ts';
+import { pageGuard } from './routes/page-guard.ts';
 import { writeRoutes } from './write/route.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { jobsRoutes } from './jobs/routes.ts';
@@ -75,7 +76,7 @@ export function createApp(deps: Deps) {
     c.text(metrics.render() + shapes.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }),
   );
 
-  if (deps.appDistDir) app.route('/', staticAppRoutes(deps.appDistDir));
+  if (deps.appDistDir) app.route('/', staticAppRoutes(deps.appDistDir, pageGuard(deps)));
 
   app.notFound((c) =>
     c.json(envelope(CommonErrors.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}.`), 404),

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { AppEnv } from '../context.ts';
 
@@ -10,8 +10,9 @@ const SERVER_PREFIXES = ['/api/', '/v1/', '/healthz', '/readyz', '/metrics'];
 /**
  * Serves the built app (`app/dist`) and falls back to its index.html for
  * client routes, so deep links such as /tenant/x/client/leads load the app.
+ * `guard` runs first on every page load (see page-guard.ts).
  */
-export function staticAppRoutes(distDir: string) {
+export function staticAppRoutes(distDir: string, guard?: MiddlewareHandler<AppEnv>) {
   const app = new Hono<AppEnv>();
   const indexPath = join(distDir, 'index.html');
   if (!existsSync(indexPath)) {
@@ -30,6 +31,12 @@ export function staticAppRoutes(distDir: string) {
     if (c.res.status === 200) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
   });
   app.use('/assets/*', serveStatic({ root }));
+  if (guard) {
+    app.use('*', async (c, next) => {
+      if (SERVER_PREFIXES.some((p) => c.req.path.startsWith(p))) return next();
+      return guard(c, next);
+    });
+  }
   app.use('*', async (c, next) => {
     if (SERVER_PREFIXES.some((p) => c.req.path.startsWith(p))) return next();
     return serveStatic({ root })(c, next);
