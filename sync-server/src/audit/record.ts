@@ -27,5 +27,6 @@ export async function recordAudit(db: Database, entry: AuditEntry, ex?: Executor
                 ${entry.orgId ?? null}, ${entry.space ?? null}, ${entry.action}, ${entry.targetTable ?? null},
                 ${entry.targetId ?? null}, ${entry.outcome}, ${JSON.stringify(entry.details ?? {})}::jsonb)`,
     ex,
+    { prepare: true },
   );
 }

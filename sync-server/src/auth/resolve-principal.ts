@@ -65,7 +65,7 @@ export async function resolvePrincipal(db: Database, clock: Clock, s: SessionInf
   const orgId = s.activeOrganizationId ?? null;
   const now = clock.now().toISOString();
   // One round trip on the owner path: principal resolution runs on every request, before any tenant transaction exists.
-  const [row] = await db.rows<PrincipalRow>(principalQuery(s.userId, orgId, now));
+  const [row] = await db.rows<PrincipalRow>(principalQuery(s.userId, orgId, now), undefined, { prepare: true });
   if (row?.staff) {
     if (row.staff === 'provider' && !s.impersonating) {
       // Provider staff under an active impersonation elevation act as that tenant user.

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leads, organization } from '@streamflow/schema';
 import type { TestEngine } from '../testing/db.ts';
 import { migrate } from './migrate.ts';
+import { openPostgres } from './postgres.ts';
 import { withPlatform, withTenant, withTenantLast } from './tenant.ts';
 import type { Database } from './types.ts';
 
@@ -110,7 +111,7 @@ export function databaseSuite(engine: TestEngine) {
     it('runs statements issued together, without waiting, in order and all with the tenant set', async () => {
       const [first, second, third] = await withTenant(db, { orgId: A, userId: 'user-a' }, (tx) =>
         Promise.all([
-          db.rows<{ who: string; org: string }>(sql`select current_user as who, current_setting('app.org_id') as org`, tx),
+          db.rows<{ who: string; org: string }>(sql`select current_user as who, current_setting('app.org_id') as org`, tx, { prepare: true }),
           tx.select({ orgId: leads.orgId }).from(leads),
           db.rows<{ by: string }>(sql`select current_setting('app.user_id') as by`, tx),
         ]),
@@ -118,6 +119,21 @@ export function databaseSuite(engine: TestEngine) {
       expect(first).toEqual([{ who: 'streamflow_app', org: A }]);
       expect(new Set(second.map((r) => r.orgId))).toEqual(new Set([A]));
       expect(third).toEqual([{ by: 'user-a' }]);
+    });
+
+    it('answers a prepared statement like an unnamed one, as the owner and again under RLS', async () => {
+      // One connection, so the statement prepared as the owner is the one run under RLS.
+      const one = db.kind === 'postgres' && db.url ? openPostgres(db.url, { max: 1 }) : db;
+      try {
+        const count = sql`select count(*)::int as n from leads where name like ${'% one'}`;
+        expect(await one.rows(count, undefined, { prepare: true })).toEqual([{ n: 2 }]);
+        expect(await one.rows(count, undefined, { prepare: true })).toEqual([{ n: 2 }]);
+        const inTenant = await withTenant(one, { orgId: B }, (tx) => one.rows(count, tx, { prepare: true }));
+        expect(inTenant).toEqual([{ n: 1 }]);
+        expect(await one.rows(count, undefined, { prepare: true })).toEqual([{ n: 2 }]);
+      } finally {
+        if (one !== db) await one.close();
+      }
     });
 
     it('keeps nothing of a transaction whose last statement, sent with COMMIT, fails', async () => {

@@ -19,10 +19,12 @@ export function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Tx) => 
     // cost one round trip. A connection runs statements in the order they are issued,
     // and this one is issued first, so everything fn runs has the tenant set; if it
     // fails, fn's statements fail with it and the transaction rolls back.
-    const setup = tx
-      .execute(
+    const setup = db
+      .rows(
         sql`select set_config('app.org_id', ${scope.orgId}, true), set_config('app.user_id', ${scope.userId ?? ''}, true),
                    set_config('role', 'streamflow_app', true)`,
+        tx,
+        { prepare: true },
       )
       .then(() => undefined);
     let work: Promise<T>;

@@ -13,13 +13,24 @@ export type Executor = Orm | Tx;
 
 export type DbKind = 'pglite' | 'postgres';
 
+export interface RowsOptions {
+  /** Prepare the statement once per connection (Postgres; PGlite has no round trips to save). */
+  prepare?: boolean;
+}
+
 export interface Database {
   readonly kind: DbKind;
   readonly orm: Orm;
   /** The connection URL (Postgres only), for work that needs its own session such as migrations. */
   readonly url?: string;
-  /** Runs raw SQL (built with drizzle's `sql` tag) and returns its rows. */
-  rows<T extends Record<string, unknown>>(query: SQL, ex?: Executor): Promise<T[]>;
+  /**
+   * Runs raw SQL (built with drizzle's `sql` tag) and returns its rows. With
+   * `prepare`, Postgres keeps the statement prepared per connection: drizzle
+   * sends every other parameterised statement unnamed, which costs postgres.js
+   * an extra round trip (Parse/Describe, then Bind/Execute). Only for SQL whose
+   * text does not vary with the data (a server keeps every prepared variant).
+   */
+  rows<T extends Record<string, unknown>>(query: SQL, ex?: Executor, opts?: RowsOptions): Promise<T[]>;
   /**
    * Bulk-loads CSV rows with `COPY ... FROM` (about 40x faster than one
    * INSERT per row). Runs as the owner: callers scope `org_id` themselves.

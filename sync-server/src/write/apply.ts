@@ -37,7 +37,8 @@ export function idColumn(table: PgTable): PgColumn {
 /** The current row (drizzle props) locked for this transaction, or null; RLS hides other tenants' rows. */
 async function currentRow(ctx: ApplyContext, name: WritableTableName, id: string): Promise<Row | null> {
   const table = WRITABLE_TABLES[name].table;
-  const rows = await ctx.tx.select().from(table).where(eq(idColumn(table), id)).for('update');
+  // One text per table: kept prepared (see RowsOptions in db/types.ts).
+  const rows = await ctx.tx.select().from(table).where(eq(idColumn(table), id)).for('update').prepare('write_current_row').execute();
   return (rows[0] as Row | undefined) ?? null;
 }
 
@@ -249,6 +250,7 @@ async function applyLww(ctx: ApplyContext, name: WritableTableName, m: Mutation,
           where org_id = ${ctx.principal.orgId} and row_id = ${m.pk.id} and table_name = ${name}
             and outcome->>'op' = 'delete' and outcome->>'status' = 'applied' and outcome->'superseded' is null`,
       ctx.tx,
+      { prepare: true },
     );
     const inBatch = ctx.tombstones.get(tombKey);
     if ([...tomb.map((t) => t.hlc), ...(inBatch ? [inBatch] : [])].some((t) => !newer(t))) {

@@ -121,6 +121,7 @@ export async function claimBatch(
                   from idempotency_keys where org_id = ${p.orgId} and key = ${key}) as prior
                ${verify}`,
     tx,
+    { prepare: true },
   );
   if (!head) throw new Error('the claiming statement answered no row');
   const verdict: PrincipalVerdict | undefined = !check
@@ -137,6 +138,7 @@ export async function claimBatch(
       await db.rows<NonNullable<ClaimRow['prior']>>(
         sql`select request_hash, user_id, status_code, response from idempotency_keys where org_id = ${p.orgId} and key = ${key}`,
         tx,
+        { prepare: true },
       )
     )[0];
   if (!prior) throw new Error('idempotency key neither claimed nor found');
@@ -153,6 +155,7 @@ export async function earlierOutcomes(db: Database, tx: Tx, orgId: string, ids: 
   const rows = await db.rows<{ id: string; outcome: (MutationOutcome & { op?: string; hlc?: string }) | null }>(
     sql`select id, outcome from write_mutations where org_id = ${orgId} and id = any(${uuidArray(ids)}::uuid[])`,
     tx,
+    { prepare: true },
   );
   for (const r of rows) {
     // op and hlc are kept for last-writer-wins tombstones; they are not part of the answer.
@@ -196,5 +199,6 @@ export async function finishBatch(
         update idempotency_keys set status_code = ${answer.status}, response = ${JSON.stringify(answer.body)}::jsonb
         where org_id = ${p.orgId} and key = ${key}`,
     tx,
+    { prepare: true },
   );
 }

@@ -43,6 +43,7 @@ export async function foreignReferences(ctx: ApplyContext, name: WritableTableNa
     (r, i) =>
       sql`exists (select 1 from ${sql.identifier(r.table)} where id = ${data[r.prop] as string}::uuid) as ${sql.identifier(`r${i}`)}`,
   );
-  const [row] = await ctx.db.rows<Record<string, boolean>>(sql`select ${sql.join(checks, sql`, `)}`, ctx.tx);
+  // One text per table and set of references named: few enough to keep prepared.
+  const [row] = await ctx.db.rows<Record<string, boolean>>(sql`select ${sql.join(checks, sql`, `)}`, ctx.tx, { prepare: true });
   return wanted.filter((_, i) => row?.[`r${i}`] !== true).map((r) => r.wire);
 }
