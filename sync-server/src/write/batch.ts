@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recordAudit } from '../audit/record.ts';
+import type { WritableTableName } from '@streamflow/schema';
 import type { TenantPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import { withTenantLast, type WithLast } from '../db/tenant.ts';
 import type { Database, Tx } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { applyMutation } from './apply.ts';
-import { insertRun, runnable } from './insert-run.ts';
+import { insertRun, prepareRun, runnable, sendRun } from './insert-run.ts';
 import { dataErrorMessage, isDataError, isTransient } from './db-errors.ts';
 import { WriteErrors } from './errors.ts';
 import { type AuditRow, claimBatch, earlierOutcomes, finishBatch, type PrincipalCheck } from './ledger.ts';
@@ -42,6 +43,13 @@ export class StalePrincipal extends Error {
   }
 }
 
+/**
+ * The leading inserts were sent before the claim answered, on the bet that the
+ * key and their mutation ids are new and the principal unchanged; the claim
+ * says otherwise. Nothing is kept: the batch runs again without betting.
+ */
+class SpeculationMissed extends Error {}
+
 /** How the batch ran: the answer, and whether the cached principal's roles or permissions had changed. */
 export interface WriteOutcome extends WriteAnswer {
   /** True when a cached principal was checked and its roles or permissions were out of date. */
@@ -74,13 +82,19 @@ export async function applyWriteBatch(
   opts: { verifyPrincipal?: boolean } = {},
 ): Promise<WriteOutcome> {
   let savepoints = false;
+  let speculate = true;
   for (let attempt = 1; ; attempt++) {
     try {
       const check = opts.verifyPrincipal ? { sessionId: principal.sessionId, nowIso: deps.clock.now().toISOString() } : undefined;
+      const mode = { savepoints, speculate: speculate && !savepoints };
       return await withTenantLast(deps.db, { orgId: principal.orgId, userId: principal.userId }, (tx) =>
-        runBatch(deps, tx, principal, key, batch, hash, requestId, savepoints, check),
+        runBatch(deps, tx, principal, key, batch, hash, requestId, mode, check),
       );
     } catch (err) {
+      if (err instanceof SpeculationMissed && speculate) {
+        speculate = false;
+        continue;
+      }
       if (err instanceof NeedSavepoints && !savepoints) {
         savepoints = true;
         continue;
@@ -102,13 +116,32 @@ async function runBatch(
   batch: Batch,
   hash: string,
   requestId: string | null,
-  savepoints: boolean,
+  mode: { savepoints: boolean; speculate: boolean },
   check: PrincipalCheck | undefined,
 ): Promise<WithLast<WriteOutcome>> {
   const { db } = deps;
-  const { claim, verdict } = await claimBatch(db, tx, principal, key, hash, batch, check);
+  const { savepoints } = mode;
+  const claiming = claimBatch(db, tx, principal, key, hash, batch, check);
+  // Awaited below; until then a failure must not count as unhandled.
+  claiming.catch(() => undefined);
+  // The common batch starts with inserts of new rows (an outbox after a day offline). Their
+  // INSERT goes out right behind the claim, before its answer: one round trip for both. It
+  // runs after the claim on the connection, so it waits on the key like the claim does.
+  const first = batch.mutations[0];
+  let bet: { run: Batch['mutations']; outcomes: Promise<(MutationOutcome | null)[]> } | undefined;
+  if (mode.speculate && first && runnable(first)) {
+    const run = insertRunAt(batch.mutations, 0, () => true);
+    const early: ApplyContext = { db, tx, principal, clock: deps.clock, maxClockSkewMs: deps.maxClockSkewMs, transitions: {}, tombstones: new Map() };
+    const outcomes = prepareRun(early, first.table as WritableTableName, run).then((prepared) => sendRun(early, prepared));
+    outcomes.catch(() => undefined);
+    bet = { run, outcomes };
+  }
+  const { claim, verdict } = await claiming;
   if (verdict?.stale) throw new StalePrincipal();
   const grantsChanged = verdict !== undefined && !sameGrants(principal, verdict);
+  // The bet holds when the key and every mutation id of the run are new and the grants it was
+  // checked with are the ones the database has; otherwise nothing of this attempt is kept.
+  if (bet && (claim.kind !== 'new' || grantsChanged || !bet.run.every((m) => claim.fresh.has(m.id)))) throw new SpeculationMissed();
   // Every mutation is authorised with what the database says in this transaction.
   if (verdict) principal = { ...principal, roles: verdict.roles, perms: verdict.perms };
   if (claim.kind === 'seen') {
@@ -133,24 +166,37 @@ async function runBatch(
   const results: MutationResult[] = [];
   const finished: { id: string; o: Record<string, unknown> }[] = [];
   const audits: AuditRow[] = [];
-  // Outcomes already known for mutations of a multi-row insert run (see insert-run.ts).
+  // Outcomes already known for mutations of a multi-row insert run (see insert-run.ts), and the
+  // mutations that went through one (an id that already existed takes the ordinary path).
   const decided = new Map<string, MutationOutcome>();
+  const ran = new Set<string>();
+  const record = (run: Batch['mutations'], outcomes: (MutationOutcome | null)[]) =>
+    run.forEach((x, j) => {
+      ran.add(x.id);
+      const o = outcomes[j];
+      if (o) decided.set(x.id, o);
+    });
+  if (bet) {
+    record(
+      bet.run,
+      await bet.outcomes.catch((err: unknown) => {
+        throw isDataError(err) ? new NeedSavepoints() : err;
+      }),
+    );
+  }
   for (const [i, m] of batch.mutations.entries()) {
     const before = earlier.get(m.id);
     if (before || !claim.fresh.has(m.id)) {
       results.push({ id: m.id, status: 'duplicate', original: before ?? { status: 'applied' } });
       continue;
     }
-    if (!savepoints && !decided.has(m.id) && runnable(m)) {
+    if (!savepoints && !ran.has(m.id) && runnable(m)) {
       const run = insertRunAt(batch.mutations, i, (x) => claim.fresh.has(x.id) && !earlier.has(x.id));
       if (run.length > 1) {
-        const outcomes = await insertRun(ctx, m.table as Parameters<typeof insertRun>[1], run).catch((err: unknown) => {
+        const outcomes = await insertRun(ctx, m.table as WritableTableName, run).catch((err: unknown) => {
           throw isDataError(err) ? new NeedSavepoints() : err;
         });
-        run.forEach((x, j) => {
-          const o = outcomes[j];
-          if (o) decided.set(x.id, o);
-        });
+        record(run, outcomes);
       }
     }
     let outcome: MutationOutcome;

@@ -20,8 +20,19 @@ export function runnable(m: Mutation, table?: string): boolean {
   return WRITABLE_TABLES[m.table].policy === 'merge' && m.table !== 'work_orders';
 }
 
-/** Applies a run of inserts into `name`; per mutation its outcome, or null when its id already exists. */
-export async function insertRun(ctx: ApplyContext, name: WritableTableName, run: Mutation[]): Promise<(MutationOutcome | null)[]> {
+/** A run validated and turned into rows, not yet sent. */
+export interface PreparedRun {
+  name: WritableTableName;
+  run: Mutation[];
+  /** Outcomes decided without the database (rejections); holes for the rows to insert. */
+  out: (MutationOutcome | null)[];
+  rows: Record<string, unknown>[];
+  /** Index in `run` of each row of `rows`. */
+  waiting: number[];
+}
+
+/** Checks and validates a run of inserts into `name`, building the rows to insert. */
+export async function prepareRun(ctx: ApplyContext, name: WritableTableName, run: Mutation[]): Promise<PreparedRun> {
   const out: (MutationOutcome | null)[] = [];
   const rows: Record<string, unknown>[] = [];
   const waiting: number[] = [];
@@ -39,15 +50,35 @@ export async function insertRun(ctx: ApplyContext, name: WritableTableName, run:
     rows.push(prepared.row);
     waiting.push(i);
   }
-  if (rows.length > 0) {
-    const table = WRITABLE_TABLES[name].table;
-    const inserted = await ctx.tx
-      .insert(table)
-      .values(rows as never)
-      .onConflictDoNothing({ target: idColumn(table) })
-      .returning({ id: idColumn(table) });
-    const made = new Set(inserted.map((r) => r.id));
-    for (const i of waiting) out[i] = made.has(run[i]?.pk.id ?? '') ? { status: 'applied' } : null;
-  }
-  return out;
+  return { name, run, out, rows, waiting };
 }
+
+/**
+ * Sends a prepared run's one multi-row INSERT at once (the statement is on
+ * the connection when this returns); per mutation its outcome, or null when
+ * its id already exists.
+ */
+export function sendRun(ctx: ApplyContext, p: PreparedRun): Promise<(MutationOutcome | null)[]> {
+  if (p.rows.length === 0) return Promise.resolve(p.out);
+  const table = WRITABLE_TABLES[p.name].table;
+  const insert = ctx.tx
+    .insert(table)
+    .values(p.rows as never)
+    .onConflictDoNothing({ target: idColumn(table) })
+    .returning({ id: idColumn(table) });
+  // A one-row insert has one text per table and set of fields sent: few enough to keep
+  // prepared (one round trip instead of two). Longer runs vary with their length.
+  return (p.rows.length === 1 ? insert.prepare('write_insert_one').execute() : insert)
+    .then((inserted) => {
+      const made = new Set(inserted.map((r) => r.id));
+      const out = [...p.out];
+      for (const i of p.waiting) out[i] = made.has(p.run[i]?.pk.id ?? '') ? { status: 'applied' } : null;
+      return out;
+    });
+}
+
+/** Applies a run of inserts into `name`; per mutation its outcome, or null when its id already exists. */
+export async function insertRun(ctx: ApplyContext, name: WritableTableName, run: Mutation[]): Promise<(MutationOutcome | null)[]> {
+  return sendRun(ctx, await prepareRun(ctx, name, run));
+}
+
