@@ -50,10 +50,14 @@ export function clientIp(c: Context<AppEnv>, proxyHeader: string | undefined): s
     const v = c.req.header(proxyHeader);
     if (v) return v.split(',')[0]?.trim() ?? 'unknown';
   }
+  // app.request() (tests, benchmarks) has no socket; asking getConnInfo would throw, and a
+  // throw per request is not free.
+  const env = c.env as { incoming?: unknown; server?: { incoming?: unknown } } | undefined;
+  if (!env?.incoming && !env?.server?.incoming) return 'unknown';
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
-    return 'unknown'; // app.request() in tests has no socket
+    return 'unknown';
   }
 }
 
