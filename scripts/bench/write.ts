@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { leads } from '@streamflow/schema';
@@ -17,12 +19,68 @@ import { signIn } from '../../sync-server/src/testing/auth.ts';
 /*
  * Write-path throughput and latency through the real app (session lookup,
  * RLS transaction, idempotency, ledger, merge), against plain INSERTs of the
- * same rows through the same driver.
+ * same rows through the same driver. Besides wall-clock figures, each row
+ * carries the CPU time spent per request by this process (the app, or the
+ * driver for plain inserts) and, when Postgres runs on this machine, by the
+ * benchmark database's own Postgres backends: on a shared machine these are
+ * steadier than throughput.
+ *
+ * Options (after `npm run -s bench -- write`): --engine=pglite|postgres,
+ * --batch=1,50, --concurrency=1,16,64, --total=3000 (mutations per figure).
+ * Without them the full matrix runs.
  */
 
-const TOTAL_MUTATIONS = 3_000;
-const CONCURRENCY = [1, 16, 64];
-const BATCH = [1, 50];
+const option = (name: string): string | undefined =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const numbers = (name: string, fallback: number[]): number[] =>
+  option(name)
+    ?.split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0) ?? fallback;
+
+const TOTAL_MUTATIONS = numbers('total', [3_000])[0] ?? 3_000;
+const CONCURRENCY = numbers('concurrency', [1, 16, 64]);
+const BATCH = numbers('batch', [1, 50]);
+const ENGINES = (option('engine') ?? 'pglite,postgres').split(',');
+
+/**
+ * CPU milliseconds used so far by the Postgres backends serving `database`
+ * (their process titles name it), or null where /proc cannot tell (another
+ * host, another OS).
+ */
+function postgresCpuMs(database: string): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) continue;
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** Wall time and CPU (this process, and Postgres when it can be read) of `fn`. */
+async function measured(database: string | null, fn: () => Promise<void>) {
+  const pg0 = database ? postgresCpuMs(database) : null;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const pg1 = database ? postgresCpuMs(database) : null;
+  return { seconds, nodeCpuMs: (cpu.user + cpu.system) / 1000, postgresCpuMs: pg0 !== null && pg1 !== null ? pg1 - pg0 : null };
+}
+
+const perRequest = (ms: number | null, requests: number) => (ms === null ? null : Math.round((ms / requests) * 1000) / 1000);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -38,7 +96,7 @@ async function pool<T>(n: number, items: T[], fn: (item: T) => Promise<void>): P
   );
 }
 
-async function benchEngine(db: Database) {
+async function benchEngine(db: Database, database: string | null) {
   await migrate(db);
   await seedDemo(db);
   // The bench measures the write path, not the rate limiter.
@@ -61,37 +119,42 @@ async function benchEngine(db: Database) {
         }),
       );
       const latencies: number[] = [];
-      const started = performance.now();
-      await pool(concurrency, bodies, async (body) => {
-        const t0 = performance.now();
-        const res = await app.request('/api/write', {
-          method: 'POST',
-          headers: { ...owner.headers, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-          body,
-        });
-        if (res.status !== 200) throw new Error(`write failed: ${res.status} ${await res.text()}`);
-        latencies.push(performance.now() - t0);
-      });
-      const seconds = (performance.now() - started) / 1000;
+      const app_ = await measured(database, () =>
+        pool(concurrency, bodies, async (body) => {
+          const t0 = performance.now();
+          const res = await app.request('/api/write', {
+            method: 'POST',
+            headers: { ...owner.headers, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+            body,
+          });
+          if (res.status !== 200) throw new Error(`write failed: ${res.status} ${await res.text()}`);
+          latencies.push(performance.now() - t0);
+        }),
+      );
 
       // Baseline: the same rows as plain INSERTs, same batches and concurrency, same driver.
       const rows = Array.from({ length: requests }, () =>
         Array.from({ length: batch }, () => ({ id: crypto.randomUUID(), orgId: org?.id ?? '', name: 'Bench lead', phone: '555' })),
       );
-      const b0 = performance.now();
-      await pool(concurrency, rows, async (chunk) => {
-        await db.orm.insert(leads).values(chunk);
-      });
-      const baselineSeconds = (performance.now() - b0) / 1000;
+      const plain = await measured(database, () =>
+        pool(concurrency, rows, async (chunk) => {
+          await db.orm.insert(leads).values(chunk);
+        }),
+      );
       const row = {
         batch,
         concurrency,
         mutations: requests * batch,
-        mutationsPerSecond: Math.round((requests * batch) / seconds),
+        mutationsPerSecond: Math.round((requests * batch) / app_.seconds),
         p50Ms: pct(latencies, 50),
         p95Ms: pct(latencies, 95),
-        plainInsertsPerSecond: Math.round((requests * batch) / baselineSeconds),
-        overheadRatio: Math.round((seconds / baselineSeconds) * 100) / 100,
+        plainInsertsPerSecond: Math.round((requests * batch) / plain.seconds),
+        overheadRatio: Math.round((app_.seconds / plain.seconds) * 100) / 100,
+        // CPU per request (one batch, or one plain INSERT statement of the same rows).
+        appCpuMsPerRequest: perRequest(app_.nodeCpuMs, requests),
+        plainCpuMsPerRequest: perRequest(plain.nodeCpuMs, requests),
+        postgresCpuMsPerRequest: perRequest(app_.postgresCpuMs, requests),
+        postgresCpuMsPerPlainInsert: perRequest(plain.postgresCpuMs, requests),
       };
       process.stderr.write(`${db.kind} ${JSON.stringify(row)}\n`);
       results.push(row);
@@ -101,13 +164,16 @@ async function benchEngine(db: Database) {
 }
 
 export async function run() {
-  const out: Record<string, unknown> = { bench: 'write', machine: { cpus: (await import('node:os')).cpus().length } };
-  const pglite = await openMemoryPglite();
-  try {
-    out.pglite = await benchEngine(pglite);
-  } finally {
-    await pglite.close();
+  const out: Record<string, unknown> = { bench: 'write', machine: { cpus: cpus().length, loadAverage: loadavg() } };
+  if (ENGINES.includes('pglite')) {
+    const pglite = await openMemoryPglite();
+    try {
+      out.pglite = await benchEngine(pglite, null);
+    } finally {
+      await pglite.close();
+    }
   }
+  if (!ENGINES.includes('postgres')) return out;
   const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `streamflow_bench_${process.pid}`;
   const adminUrl = new URL(url);
@@ -119,7 +185,7 @@ export async function run() {
     dbUrl.pathname = `/${name}`;
     const pg = openPostgres(dbUrl.toString(), { max: 20 });
     try {
-      out.postgres = await benchEngine(pg);
+      out.postgres = await benchEngine(pg, name);
     } finally {
       await pg.close();
     }
@@ -129,5 +195,6 @@ export async function run() {
     await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }
+  (out.machine as Record<string, unknown>).loadAverageAfter = loadavg();
   return out;
 }
