@@ -153,5 +153,16 @@ export function appShapesSuite(engine: TestEngine) {
 
       expect((await t.app.request('/api/sync/wake?after=abc', { headers: owner.headers })).status).toBe(400);
     });
+
+    it('reports the shape metrics on GET /metrics with the rest of the app', async () => {
+      const res = await t.app.request('/metrics');
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      for (const family of ['streamflow_shape_live_clients', 'streamflow_shape_log_lag_lsn', 'streamflow_shape_must_refetch_total', 'streamflow_shape_change_log_rows']) {
+        expect(text).toContain(`# TYPE ${family} `);
+      }
+      // Only shape names as labels, never tenant data.
+      expect(text).not.toMatch(/acme|globex/i);
+    });
   });
 }

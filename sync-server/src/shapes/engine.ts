@@ -45,7 +45,7 @@ export function createShapeEngine(db: Database, logger: Logger, opts: EngineOpti
   const notifier = createNotifier(db, logger, { pollMs: opts.pollMs });
   const handles = createHandles(db);
   const schemas = createSchemaCache(db);
-  const metrics = createShapeMetrics();
+  const metrics = createShapeMetrics(() => (notifier.watermark > 0n ? notifier.watermark : 0n));
   const inflight = new Map<string, Promise<LogRead>>();
   let prunedThrough = 0n;
   let closed = false;
