@@ -88,4 +88,53 @@ export function concurrencySuite(engine: TestEngine) {
     sub.unsubscribe();
     await pg.close();
   });
+
+  // Only Postgres runs transactions side by side (PGlite has one connection).
+  it.skipIf(engine.kind !== 'postgres')('serves a long transaction that began first after the later ones, never below a sent watermark', async () => {
+    const first = await fetch(`${server.url}/v1/shape?table=leads&offset=-1`, { headers: { authorization: 'Bearer owner-c' } });
+    await first.text();
+    const handle = first.headers.get('electric-handle') ?? '';
+    let offset = first.headers.get('electric-offset') ?? '';
+    const pg = await openClient(['leads']);
+    const sub = await pg.electric.syncShapeToTable({ shape: shape('leads'), table: 'leads', primaryKey: ['id'], shapeKey: 'long' });
+    // Every message the raw protocol returns, in order, to check the watermark rule.
+    const seen: { lsn?: string; watermark?: string; name?: string }[] = [];
+    const poll = async () => {
+      const res = await fetch(`${server.url}/v1/shape?table=leads&offset=${offset}&handle=${handle}&live=true&cursor=`, { headers: { authorization: 'Bearer owner-c' } });
+      offset = res.headers.get('electric-offset') ?? offset;
+      for (const m of (await res.json()) as { value?: { name?: string }; headers: { lsn?: string; global_last_seen_lsn?: string } }[]) {
+        seen.push({ lsn: m.headers.lsn, watermark: m.headers.global_last_seen_lsn, name: m.value?.name });
+      }
+    };
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let began: () => void = () => {};
+    const wrote = new Promise<void>((r) => (began = r));
+    // T1 takes its xid first (it writes first) and commits last.
+    const long = db.orm.transaction(async (tx) => {
+      await db.rows(sql`insert into leads (org_id, name) values ('org-c', 'long: began first')`, tx);
+      began();
+      await gate;
+      await db.rows(sql`update leads set notes = 'long: committed last' where org_id = 'org-c' and name like 'C 1,%'`, tx);
+    });
+    await wrote;
+    await db.rows(sql`insert into leads (org_id, name) values ('org-c', 'short: one')`);
+    await db.rows(sql`update leads set notes = 'short: two' where org_id = 'org-c' and name like 'C 2,%'`);
+    while (!seen.some((m) => m.name === 'short: one') || !seen.some((m) => m.lsn && seen.some((w) => w.watermark && BigInt(w.watermark) >= BigInt(m.lsn ?? '0')))) await poll();
+    const before = seen.length;
+    release();
+    await long;
+    while (!seen.slice(before).some((m) => m.name === 'long: began first')) await poll();
+    // The late commit's lsn is above every watermark sent before it: nothing was served past it.
+    const watermarks = seen.slice(0, before).flatMap((m) => (m.watermark ? [BigInt(m.watermark)] : []));
+    const lateLsn = BigInt(seen.slice(before).find((m) => m.name === 'long: began first')?.lsn ?? '0');
+    expect(lateLsn).toBeGreaterThan(watermarks.reduce((a, b) => (a > b ? a : b), 0n));
+    const all = seen.flatMap((m) => (m.watermark ? [BigInt(m.watermark)] : []));
+    expect(all).toEqual([...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const expected = await serverRows(db, 'leads', sql`org_id = 'org-c'`);
+    await eventually(async () => JSON.stringify([...(await clientRows(pg, 'leads'))].sort()) === JSON.stringify([...expected].sort()), 10_000, 'client converged');
+    expect(await clientRows(pg, 'leads')).toEqual(expected);
+    sub.unsubscribe();
+    await pg.close();
+  });
 }
