@@ -44,4 +44,17 @@ export function syncedTablesSuite(engine: TestEngine) {
       }
     }
   });
+
+  it('describes types for electric-schema from the catalog: arrays as element type with dims, pk_index, not_null', async () => {
+    await db.rows(sql`create table schema_probe (a int4 not null, b uuid, tags text[] not null, grid int4[][], primary key (b, a))`);
+    const cols = await createSchemaCache(db).columns('schema_probe');
+    expect(cols).toEqual({
+      a: { type: 'int4', pk_index: 1, not_null: true },
+      b: { type: 'uuid', pk_index: 0, not_null: true },
+      tags: { type: 'text', not_null: true, dims: 1 },
+      grid: { type: 'int4', dims: 2 },
+    });
+    expect(JSON.parse(await createSchemaCache(db).header('schema_probe', ['grid', 'b']))).toEqual({ grid: { type: 'int4', dims: 2 }, b: { type: 'uuid', pk_index: 0, not_null: true } });
+    await db.rows(sql`drop table schema_probe`);
+  });
 }
