@@ -1,3 +1,4 @@
+import type { ModuleKey } from '@streamflow/schema';
 import { config } from './config.ts';
 
 /** The error envelope every server route answers with (PROTOCOL.md section 3). */
@@ -44,4 +45,6 @@ export interface Me {
   workOrderTransitions: Record<string, string[]> | null;
   /** The tenant's opportunity stages in order, from its industry template (tenant members). */
   pipeline: { key: string; label: string; outcome?: 'won' | 'lost' }[] | null;
+  /** The plan's modules, on or off (tenant members; null for staff and for a cached member from before modules were sent). */
+  modules?: Partial<Record<ModuleKey, boolean>> | null;
 }

@@ -1,4 +1,5 @@
 import { useLiveQuery } from '@electric-sql/pglite-react';
+import type { ModuleKey } from '@streamflow/schema';
 import type { Me } from '../api.ts';
 import { ClientDashboard } from '../onboarding/dashboard.tsx';
 import { useOnline } from '../sync/status.ts';
@@ -96,14 +97,15 @@ function TodaysWork({ base }: { base: string }) {
 
 export function Dashboard({ me, base }: { me: Me; base: string }) {
   const online = useOnline();
-  const can = (p: string) => me.perms.includes(p);
+  // A tile shows when the role may read it and the plan has its module on.
+  const can = (p: string, module?: ModuleKey) => me.perms.includes(p) && (!module || me.modules?.[module] !== false);
   return (
     <div className="dashboard">
       <div className="tiles">
-        {can('work_orders.read') && <TodaysWork base={base} />}
-        {can('tasks.read') && <TasksDue me={me} base={base} />}
+        {can('work_orders.read', 'work_orders') && <TodaysWork base={base} />}
+        {can('tasks.read', 'tasks') && <TasksDue me={me} base={base} />}
         {can('leads.read') && <MyLeads me={me} base={base} />}
-        {can('opportunities.read') && <PipelineSummary me={me} base={base} />}
+        {can('opportunities.read', 'pipeline') && <PipelineSummary me={me} base={base} />}
       </div>
       {online ? <ClientDashboard me={me} /> : <p className="muted">Setup and the getting-started checklist need a connection; everything above works offline.</p>}
     </div>

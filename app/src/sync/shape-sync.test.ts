@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prioritise, startSyncLoop, type SyncPhase } from './shape-sync.ts';
+import { PERMISSIONS } from '@streamflow/schema';
+import { prioritise, shapesOf, startSyncLoop, type SyncPhase } from './shape-sync.ts';
 
 /*
  * The loop's control flow without a server (shapes: none, so no catch-up runs);
@@ -18,6 +19,19 @@ describe('shape priorities', () => {
       'time_entries',
     ]);
     expect(prioritise(['leads', 'contacts', 'work_orders', 'companies', 'invoices'])).toEqual(['work_orders', 'contacts', 'companies', 'leads', 'invoices']);
+  });
+});
+
+describe('the shapes a member syncs', () => {
+  const owner = { id: 'u1', tenantId: 't1', roles: ['owner'], perms: [...PERMISSIONS] };
+  it("leaves out the shapes of modules the plan has off, and nothing else", () => {
+    const all = shapesOf(owner);
+    expect(all).toEqual(expect.arrayContaining(['invoices', 'invoice_lines', 'payments', 'leads', 'work_orders']));
+    const starter = shapesOf({ ...owner, modules: { invoicing: false, quotes: false, client_payments: false } });
+    expect(starter).not.toContain('invoices');
+    expect(all.filter((s) => !starter.includes(s)).sort()).toEqual(['invoice_lines', 'invoices', 'payment_requests', 'payments', 'quote_lines', 'quotes'].filter((s) => all.includes(s as never)).sort());
+    // Unknown modules (a cached member from before /api/me sent them) change nothing.
+    expect(shapesOf({ ...owner, modules: null })).toEqual(all);
   });
 });
 

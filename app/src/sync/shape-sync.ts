@@ -1,5 +1,5 @@
 import type { PGliteWithSync } from '@electric-sql/pglite-sync';
-import type { Permission } from '@streamflow/schema';
+import { moduleOfTable, type ModuleKey, type Permission } from '@streamflow/schema';
 import { LOCAL_INITIAL_INSERT_METHOD, SHAPES, localStoreParser, shapesFor, type ShapeName } from '@streamflow/shapes';
 
 /*
@@ -201,13 +201,24 @@ export function prioritise(shapes: readonly ShapeName[]): ShapeName[] {
 }
 
 /**
- * The shapes a member syncs, in priority order, from the roles and permissions
- * /api/me reported (`shapesFor`; the server checks each request again). A
- * member whose only role is `worker` gets the `my_*` slices.
+ * The shapes a member syncs, in priority order, from the roles, permissions and
+ * plan modules /api/me reported (`shapesFor`; the server checks each request
+ * again). A member whose only role is `worker` gets the `my_*` slices; a
+ * module the plan has off (invoicing on Starter, say) is not synced at all.
  */
-export function shapesOf(me: { id: string; tenantId: string | null; roles: readonly string[]; perms: readonly string[] }): ShapeName[] {
+export function shapesOf(me: {
+  id: string;
+  tenantId: string | null;
+  roles: readonly string[];
+  perms: readonly string[];
+  modules?: Partial<Record<ModuleKey, boolean>> | null;
+}): ShapeName[] {
   const restricted = me.roles.length > 0 && me.roles.every((r) => r === 'worker');
-  return prioritise(shapesFor({ orgId: me.tenantId ?? '', userId: me.id, perms: new Set(me.perms as Permission[]) }, restricted));
+  const entitled = (n: ShapeName) => {
+    const module = moduleOfTable(SHAPES[n].table);
+    return module === null || !me.modules || me.modules[module] !== false;
+  };
+  return prioritise(shapesFor({ orgId: me.tenantId ?? '', userId: me.id, perms: new Set(me.perms as Permission[]) }, restricted).filter(entitled));
 }
 
 export type SyncPhase = 'syncing' | 'live' | 'offline' | 'error';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { entitlementsFor } from '@streamflow/schema';
 import type { Database } from '../db/types.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { buildTestApp } from '../testing/app.ts';
@@ -50,6 +51,8 @@ describe('auth and /api/me', () => {
     const { pipeline } = body as unknown as { pipeline: { key: string; label: string; outcome?: string }[] };
     expect(pipeline.map((s) => s.key)).toEqual(['new', 'site_visit', 'quote_sent', 'negotiation', 'won', 'lost']);
     expect(pipeline.find((s) => s.key === 'won')).toEqual({ key: 'won', label: 'Won', outcome: 'won' });
+    // The plan's modules (demo tenants are on pro): the app leaves out what is off.
+    expect((body as unknown as { modules: Record<string, boolean> }).modules).toMatchObject({ invoicing: true, work_orders: true });
   });
 
   it('gives the worker only the worker permissions', async () => {
@@ -58,6 +61,17 @@ describe('auth and /api/me', () => {
     expect(body.roles).toEqual(['worker']);
     expect(body.perms).not.toContain('leads.read');
     expect(body.perms).toContain('work_orders.update');
+  });
+
+  it("tells a tenant on a smaller plan which modules are off", async () => {
+    await db.rows(sql`update organization set entitlements = ${JSON.stringify(entitlementsFor('starter', 'active'))}::jsonb where slug = 'globex'`);
+    try {
+      const owner = await signIn(t.app, 'owner@globex.test');
+      const body = (await (await me(owner.headers)).json()) as { modules: Record<string, boolean> };
+      expect(body.modules).toMatchObject({ invoicing: false, quotes: false, work_orders: true, crm: true });
+    } finally {
+      await db.rows(sql`update organization set entitlements = '{}'::jsonb where slug = 'globex'`);
+    }
   });
 
   it('accepts the same session as a bearer token', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { resolveEntitlements } from '@streamflow/schema';
 import type { AppEnv } from '../context.ts';
 import type { Database } from '../db/types.ts';
 import { transitionsFrom } from '../write/rules.ts';
@@ -19,8 +20,9 @@ export function pipelineFrom(settings: unknown): { key: string; label: string; o
 
 /**
  * better-auth's endpoints and `GET /api/me`: who is signed in, and for a
- * tenant member the work-order status changes the tenant allows and its
- * pipeline stages (the app keeps them to offer only valid moves, also offline).
+ * tenant member the work-order status changes the tenant allows, its
+ * pipeline stages and the plan's modules (the app keeps them to offer only
+ * what applies, also offline).
  */
 export function authRoutes(deps: { auth: Auth; db: Database }) {
   const { auth, db } = deps;
@@ -28,7 +30,9 @@ export function authRoutes(deps: { auth: Auth; db: Database }) {
     .on(['GET', 'POST'], '/api/auth/*', publicRoute, (c) => auth.handler(c.req.raw))
     .get('/api/me', requireAuth, async (c) => {
       const p = principalOf(c);
-      const [org] = p.orgId ? await db.rows<{ settings: unknown }>(sql`select settings from organization where id = ${p.orgId}`) : [];
+      const [org] = p.orgId
+        ? await db.rows<{ settings: unknown; plan: string; entitlements: unknown }>(sql`select settings, plan, entitlements from organization where id = ${p.orgId}`)
+        : [];
       return c.json({
         id: p.userId,
         email: p.email,
@@ -40,6 +44,8 @@ export function authRoutes(deps: { auth: Auth; db: Database }) {
         perms: [...p.perms].sort(),
         workOrderTransitions: p.orgId ? transitionsFrom(org?.settings ?? null) : null,
         pipeline: p.orgId ? pipelineFrom(org?.settings ?? null) : null,
+        // The plan's modules: the app leaves out the pages and shapes of modules that are off (the server refuses them anyway).
+        modules: p.orgId && org ? resolveEntitlements(org.entitlements, org.plan).modules : null,
       });
     });
 }
