@@ -87,11 +87,22 @@ const pct = (xs: number[], p: number) => {
   return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0) * 100) / 100;
 };
 
+/**
+ * Runs `fn` over `items`, `n` at a time. Each worker yields to the event loop
+ * before its next item, as a request arriving on a socket would: with the
+ * in-process PGlite a request can otherwise complete on promise callbacks
+ * alone, and a chain of them never lets the event loop run the callbacks other
+ * requests wait on (webcrypto's, for a session not yet cached), starving them.
+ */
 async function pool<T>(n: number, items: T[], fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: n }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (next >= items.length) return;
+        await fn(items[next++] as T);
+      }
     }),
   );
 }
