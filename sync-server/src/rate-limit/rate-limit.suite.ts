@@ -51,6 +51,19 @@ export function rateLimitSuite(engine: TestEngine, store: 'memory' | 'postgres')
       expect((await attempt()).status).toBe(429);
     });
 
+    it.runIf(store === 'postgres')('shares the buckets between instances, also under concurrent takes', async () => {
+      const env = { RATE_LIMIT_SIGNIN_PER_MIN: '4', RATE_LIMIT_STORE: store, TRUST_PROXY_HEADER: 'x-forwarded-for' };
+      const [one, two] = [buildTestApp(db, { env }), buildTestApp(db, { env })];
+      const attempt = (t: ReturnType<typeof buildTestApp>) =>
+        t.app.request('/api/auth/sign-in/email', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, 'x-forwarded-for': '192.0.2.77' },
+          body: JSON.stringify({ email: 'worker@acme.test', password: 'wrong-password' }),
+        });
+      const statuses = (await Promise.all([one, two, one, two, one, two].map(attempt))).map((r) => r.status).sort();
+      expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    });
+
     it('limits attempts on one account from many IPs, and leaves other accounts alone', async () => {
       const t = buildTestApp(db, { env: { RATE_LIMIT_SIGNIN_PER_ACCOUNT_PER_MIN: '2', TRUST_PROXY_HEADER: 'x-forwarded-for', RATE_LIMIT_STORE: store } });
       let n = 0;
