@@ -1,8 +1,9 @@
-import { useLiveQuery, usePGlite } from '@electric-sql/pglite-react';
+import { usePGlite } from '@electric-sql/pglite-react';
 import { useId, useState, type FormEvent } from 'react';
 import { ACTIVITY_KINDS, WRITABLE_TABLES } from '@streamflow/schema';
 import type { Me } from '../api.ts';
 import { badgeOf } from './lead-queries.ts';
+import { useLiveRows } from './live-window.ts';
 import { overlayWindowSql } from './overlay-query.ts';
 
 /*
@@ -87,8 +88,8 @@ export function ActivityTimeline({ me, relatedTable, relatedId }: { me: Me; rela
   const [at, setAt] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState<string | null>(null);
-  const res = useLiveQuery<ActivityRow>(timelineSql(limit), [relatedTable, relatedId]);
-  const rows = res?.rows ?? [];
+  const res = useLiveRows<ActivityRow>(timelineSql(limit), [relatedTable, relatedId]);
+  const rows = res ?? [];
   const canWrite = me.perms.includes('activities.create');
 
   const submit = async (e: FormEvent) => {

@@ -1,4 +1,4 @@
-import { useLiveQuery, usePGlite } from '@electric-sql/pglite-react';
+import { usePGlite } from '@electric-sql/pglite-react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { LEAD_STATUSES } from '@streamflow/schema';
 import type { Me } from '../api.ts';
@@ -7,6 +7,7 @@ import { DuplicateWarning, Field, useDuplicates } from './lead-form.tsx';
 import { badgeOf, leadByIdQuery, type LeadRecord } from './lead-queries.ts';
 import { AssigneeSelect, Link, useTeam } from './record-kit.tsx';
 import { LeadConvertPanel } from './lead-convert-panel.tsx';
+import { useLiveRows } from './live-window.ts';
 import { updateLead, validateLead, type FieldErrors, type LeadDraft, type LeadField } from './lead-model.ts';
 
 const asText = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -19,8 +20,8 @@ const asText = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 export function LeadDetail({ me, base, id }: { me: Me; base: string; id: string }) {
   const pg = usePGlite();
   const q = leadByIdQuery(id);
-  const res = useLiveQuery<LeadRecord>(q.sql, q.params);
-  const lead = res?.rows[0];
+  const res = useLiveRows<LeadRecord>(q.sql, q.params);
+  const lead = res?.[0];
   const heading = useRef<HTMLHeadingElement>(null);
   const [draft, setDraft] = useState<LeadDraft>({});
   const [errors, setErrors] = useState<FieldErrors>({});

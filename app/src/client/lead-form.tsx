@@ -1,7 +1,7 @@
 import { usePGlite } from '@electric-sql/pglite-react';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Me } from '../api.ts';
-import { findDuplicateLeads, type Duplicate } from './lead-queries.ts';
+import { findDuplicateLeads, type Duplicate, type LeadListRow } from './lead-queries.ts';
 import { Link } from './record-kit.tsx';
 import { createLead, validateLead, type FieldErrors, type LeadDraft, type LeadField } from './lead-model.ts';
 
@@ -64,7 +64,7 @@ export function DuplicateWarning({ dups, base }: { dups: Duplicate[]; base: stri
 }
 
 /** The quick "new lead" form: name, email, phone, company; validated like the server does; warns about duplicates. */
-export function LeadCreateForm({ me, base, onCreated }: { me: Me; base: string; onCreated?: (id: string) => void }) {
+export function LeadCreateForm({ me, base, onCreated }: { me: Me; base: string; onCreated?: (row: LeadListRow) => void }) {
   const pg = usePGlite();
   const [draft, setDraft] = useState<LeadDraft>({ name: '', email: '', phone: '', company_name: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -84,11 +84,17 @@ export function LeadCreateForm({ me, base, onCreated }: { me: Me; base: string; 
       return;
     }
     setErrors({});
-    const id = await createLead(pg, { ...checked.values, assignee_id: me.id });
+    const values: Record<string, string | number | null> = { ...checked.values, assignee_id: me.id };
+    const id = await createLead(pg, values);
+    // Committed locally: the list may show it now rather than on its next live result.
+    const text = (k: string) => {
+      const v = values[k];
+      return typeof v === 'string' ? v : null;
+    };
+    onCreated?.({ id, name: text('name') ?? '', company_name: text('company_name'), email: text('email'), phone: text('phone'), status: 'new', assignee_id: me.id, local_state: 'pending' });
     setDraft({ name: '', email: '', phone: '', company_name: '' });
     setSaved(`Added ${String(checked.values.name)}.`);
     nameRef.current?.focus();
-    onCreated?.(id);
   };
 
   return (

@@ -7,6 +7,8 @@ import { LeadCreateForm } from './lead-form.tsx';
 import { badgeOf, LEAD_SORTS, leadCountQuery, leadWindowQuery, NO_FILTERS, type LeadFilters, type LeadListRow, type LeadSort } from './lead-queries.ts';
 import { updateLead } from './lead-model.ts';
 import { useLiveWindow } from './live-window.ts';
+import { analyzeIfStale } from './overlay-query.ts';
+import { NO_OPTIMISTIC, pruneOptimistic, withOptimistic, type Optimistic } from './optimistic-rows.ts';
 import { nameOf, useTeam } from './record-kit.tsx';
 import { dataWindow, VirtualTable, type Range } from './virtual-list.tsx';
 
@@ -64,18 +66,33 @@ export function LeadList({ me, base }: { me: Me; base: string }) {
   const win = dataWindow(range, liveCount, PAGE);
   const winQ = useMemo(() => ({ ...leadWindowQuery(filters, me.id, win.offset, Math.max(win.limit, PAGE)), offset: win.offset }), [filters, me.id, win.offset, win.limit]);
   const live = useLiveWindow<LeadListRow>(winQ, countQ);
+  const filtered = filters.search !== '' || filters.status !== '' || filters.assignee !== '';
+  // Local writes already committed, shown before the live query's next result carries them.
+  const [optimistic, setOptimistic] = useState<Optimistic<LeadListRow>>(NO_OPTIMISTIC);
+  useEffect(() => setOptimistic((o) => pruneOptimistic(live.rows, o)), [live.rows]);
+  const newFirst = filters.sort === 'newest' && !filters.search && !filters.status && (filters.assignee === '' || filters.assignee === 'mine');
+  const rows = withOptimistic(live.rows, live.offset, optimistic, newFirst);
   // Until the first count: the one remembered for these filters, or at least the rows at hand.
-  const count = live.count ?? (JSON.stringify(filters) === JSON.stringify(initial.filters) && initial.count !== null ? initial.count : live.rows.length ? live.offset + live.rows.length : 0);
+  const counted = live.count ?? (JSON.stringify(filters) === JSON.stringify(initial.filters) && initial.count !== null ? initial.count : live.rows.length ? live.offset + live.rows.length : 0);
+  const count = counted + rows.length - live.rows.length;
   useEffect(() => setLiveCount(count), [count]);
+
+  // Once the list is up, give the planner statistics if a big sync left it without (see analyzeIfStale).
+  const total = live.count !== null && !filtered ? live.count : null;
+  useEffect(() => {
+    if (total === null) return;
+    const t = setTimeout(() => void analyzeIfStale(pg, 'leads', total).catch(() => {}), 1000);
+    return () => clearTimeout(t);
+  }, [pg, total]);
 
   const onRangeChange = useCallback((r: Range) => setRange(r), []);
   // Coming back from a lead: focus its row once, when it is in the window.
   const [focusId, setFocusId] = useState(initial.lastId);
   const focusIndex = useMemo(() => {
     if (!focusId) return null;
-    const i = live.rows.findIndex((r) => r.id === focusId);
+    const i = rows.findIndex((r) => r.id === focusId);
     return i < 0 ? null : live.offset + i;
-  }, [focusId, live.rows, live.offset]);
+  }, [focusId, rows, live.offset]);
   useEffect(() => {
     if (focusIndex !== null) setFocusId(null);
   }, [focusIndex]);
@@ -89,16 +106,24 @@ export function LeadList({ me, base }: { me: Me; base: string }) {
     saveView(me, { filters: { ...filters, search }, scrollTop, lastId: row.id, count: live.count });
     navigate(`${base}/leads/${row.id}`);
   };
+  const setStatus = (id: string, status: LeadListRow['status']) => {
+    setOptimistic((o) => ({ ...o, patches: { ...o.patches, [id]: { ...o.patches[id], status } } }));
+    updateLead(pg, id, { status }).catch(() => {
+      setOptimistic((o) => {
+        const { [id]: _dropped, ...patches } = o.patches;
+        return { ...o, patches };
+      });
+    });
+  };
   const change = (patch: Partial<LeadFilters>) => {
     setFilters((f) => ({ ...f, ...patch }));
     saveView(me, { filters: { ...filters, ...patch, search }, scrollTop: 0, lastId: null, count: null });
   };
 
-  const filtered = filters.search !== '' || filters.status !== '' || filters.assignee !== '';
   return (
     <section className="card leads-page" aria-labelledby="leads-title">
       <h1 id="leads-title">Leads</h1>
-      {me.perms.includes('leads.create') && <LeadCreateForm me={me} base={base} />}
+      {me.perms.includes('leads.create') && <LeadCreateForm me={me} base={base} onCreated={(row) => setOptimistic((o) => ({ ...o, created: [row, ...o.created] }))} />}
       <div className="leads-filters" role="search" aria-label="Find leads">
         <label>
           Search leads <input type="search" value={search} placeholder="Name, email, phone or company" onChange={(e) => setSearch(e.target.value)} />
@@ -154,7 +179,7 @@ export function LeadList({ me, base }: { me: Me; base: string }) {
             </>
           }
           renderRow={(index, rowProps) => {
-            const l = live.rows[index - live.offset];
+            const l = rows[index - live.offset];
             if (!l) {
               return (
                 <tr key={`loading-${index}`} {...rowProps} className="leads-loading" aria-busy="true">
@@ -182,7 +207,7 @@ export function LeadList({ me, base }: { me: Me; base: string }) {
                 <td className="leads-wide">{l.phone ?? ''}</td>
                 <td className="leads-wide">{l.assignee_id ? nameOf(team, l.assignee_id, me) : ''}</td>
                 <td>
-                  <select aria-label={`Status of ${l.name}`} value={l.status} disabled={!canUpdate} onChange={(e) => void updateLead(pg, l.id, { status: e.target.value })}>
+                  <select aria-label={`Status of ${l.name}`} value={l.status} disabled={!canUpdate} onChange={(e) => setStatus(l.id, e.target.value as LeadListRow['status'])}>
                     {LEAD_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
                   </select>
                 </td>

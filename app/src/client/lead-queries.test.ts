@@ -2,18 +2,25 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicateLeadsQuery, findDuplicateLeads, LEAD_SORTS, leadByIdQuery, leadCountQuery, leadWhere, leadWindowQuery, NO_FILTERS, type LeadFilters, type LeadSort } from './lead-queries.ts';
 import { createLead, updateLead } from './lead-model.ts';
+import { analyzeIfStale } from './overlay-query.ts';
 import { openLocalStore, seedSyncedLeads } from './test-local-db.ts';
 
 const ME = 'user-me';
 const N = 3_000;
 
-/** The same window read through the `leads` view itself: what the page must show. */
+/**
+ * The same window read through the `leads` view itself: what the page must show. A lead made on
+ * this device and not yet on the server takes its created_at from when it was queued.
+ */
 async function throughView(pg: PGlite, f: LeadFilters, offset: number, limit: number) {
   const { where, params } = leadWhere(f, ME);
   const order = LEAD_SORTS[f.sort].order.map((o) => `b.${o.column}${'desc' in o && o.desc ? ' DESC' : ''}`).join(', ');
   const res = await pg.query(
-    `SELECT b.id, b.name, b.company_name, b.email, b.phone, b.status, b.assignee_id, b.created_at, b.local_state
-       FROM leads b ${where ? `WHERE ${where}` : ''} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    `SELECT * FROM (
+       SELECT v.id, v.name, v.company_name, v.email, v.phone, v.status, v.assignee_id,
+              COALESCE(v.created_at, (SELECT min(o.created_at) FROM outbox o WHERE o.table_name = 'leads' AND o.row_id = v.id)) AS created_at, v.local_state
+         FROM leads v) b
+      ${where ? `WHERE ${where}` : ''} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
     params,
   );
   return res.rows;
@@ -73,9 +80,18 @@ describe('leads list queries over the local store', () => {
     });
   }
 
-  it('shows local changes: the new lead first, the edit applied, the deletion gone', async () => {
+  it('shows local changes: new leads first, newest first, the edit applied, the deletion gone', async () => {
     const top = await windowed(pg, NO_FILTERS, 0, 3);
     expect(top[0]).toMatchObject({ id: localOnly, name: 'Alma Local', local_state: 'pending' });
+    expect((top[0] as { created_at?: unknown } | undefined)?.created_at).toBeInstanceOf(Date);
+    // Several made here before any reached the server: in the order they were made.
+    const made: string[] = [];
+    for (const n of ['First', 'Second', 'Third']) {
+      made.push(await createLead(pg, { name: `Made ${n}` }));
+      await pg.query(`UPDATE outbox SET created_at = created_at - interval '1 second' WHERE row_id <> ALL($1::uuid[])`, [made]);
+    }
+    expect((await windowed(pg, NO_FILTERS, 0, 4)).map((r) => (r as { id: string }).id)).toEqual([...made].reverse().concat(localOnly));
+    await pg.query('DELETE FROM leads WHERE id = ANY($1::uuid[])', [made]);
     const byName = await windowed(pg, { ...NO_FILTERS, sort: 'name_desc' }, 0, 1);
     expect(byName[0]).toMatchObject({ id: edited, name: 'Zed Edited', status: 'qualified', local_state: 'pending' });
     const q = leadByIdQuery(deleted);
@@ -122,5 +138,24 @@ describe('leads list queries over the local store', () => {
     // A deleted lead is no duplicate.
     const gone = (await pg.query<{ email: string }>('SELECT email FROM leads_synced WHERE id = $1', [deleted])).rows[0]?.email;
     expect(await findDuplicateLeads(pg, { email: gone })).toEqual([]);
+  });
+});
+
+describe('planner statistics after a big sync', () => {
+  it('analyzes a synced table the planner knows nothing about, once, so a status filter sorted by name walks the name index', async () => {
+    const pg = await openLocalStore();
+    try {
+      await seedSyncedLeads(pg, 20_000, ME, false);
+      const q = leadWindowQuery({ ...NO_FILTERS, status: 'qualified', sort: 'name' }, ME, 0, 50);
+      const plan = async () => (await pg.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${q.sql}`, q.params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(await plan()).not.toContain('leads_synced_name_idx');
+      expect(await analyzeIfStale(pg, 'leads', 20_000)).toBe(true);
+      expect(await plan()).toContain('leads_synced_name_idx');
+      expect(await analyzeIfStale(pg, 'leads', 20_000)).toBe(false);
+      // Small tables are left alone.
+      expect(await analyzeIfStale(pg, 'companies', 10)).toBe(false);
+    } finally {
+      await pg.close();
+    }
   });
 });

@@ -40,6 +40,7 @@ export interface LeadRecord extends LeadListRow {
 const LIST: OverlaySource = {
   table: 'leads',
   columns: ['id', 'name', 'company_name', 'email', 'phone', 'status', 'assignee_id', 'created_at'],
+  pendingCreatedAt: true,
 };
 const RECORD: OverlaySource = {
   table: 'leads',

@@ -29,7 +29,7 @@ export const ORG = 'org-test';
  * `lead<i>@example.test`, phone `+1 555 <i>`, statuses cycling, every third
  * assigned to `assignee`, created one second apart (lead 0 the newest).
  */
-export async function seedSyncedLeads(pg: PGlite, n: number, assignee = 'user-a'): Promise<void> {
+export async function seedSyncedLeads(pg: PGlite, n: number, assignee = 'user-a', analyze = true): Promise<void> {
   await pg.query(
     `INSERT INTO leads_synced (id, org_id, created_at, updated_at, name, company_name, email, phone, source, status, score, value, assignee_id, custom)
      SELECT gen_random_uuid(), $1, timestamptz '2026-11-01T12:00:00Z' - make_interval(secs => i), timestamptz '2026-11-01T12:00:00Z',
@@ -38,5 +38,5 @@ export async function seedSyncedLeads(pg: PGlite, n: number, assignee = 'user-a'
        FROM generate_series(0, $3 - 1) AS i`,
     [ORG, assignee, n],
   );
-  await pg.exec('ANALYZE');
+  if (analyze) await pg.exec('ANALYZE');
 }
