@@ -5,16 +5,21 @@ import { createSchemaCache } from './electric-schema.ts';
 import { createHandles, shapeKeyOf } from './handles.ts';
 import { readLog, type LogRead } from './log-reader.ts';
 import { ANY_TENANT, createNotifier } from './notifier.ts';
-import { formatOffset, type ParsedOffset } from './offsets.ts';
+import { formatChunkOffset, formatOffset, type ParsedOffset } from './offsets.ts';
 import { createShapeMetrics } from './shape-metrics.ts';
-import { takeSnapshot } from './snapshot.ts';
+import { takeSnapshotChunk } from './snapshot.ts';
 
 export interface EngineOptions {
   /** How long a live request is held before answering up-to-date (ms). */
   liveTimeoutMs: number;
   /** Fallback poll of the watermark, in case a notification is lost (ms). */
   pollMs: number;
+  /** Rows per response of a first snapshot (default 10,000: about 5 MB of leads). */
+  snapshotChunkRows?: number;
 }
+
+/** Rows per snapshot chunk unless configured: bounds a response's memory on both ends. */
+export const SNAPSHOT_CHUNK_ROWS = 10_000;
 
 export interface ShapeAnswer {
   status: 200 | 409;
@@ -41,7 +46,8 @@ function body(json: readonly string[], w: bigint): string {
  * Identical reads (same shape, same range) share one query and one body, so a
  * write fans out to many live clients of a shape at the cost of one read.
  */
-export function createShapeEngine(db: Database, logger: Logger, opts: EngineOptions) {
+export function createShapeEngine(db: Database, logger: Logger, options: EngineOptions) {
+  const opts = { snapshotChunkRows: SNAPSHOT_CHUNK_ROWS, ...options };
   const notifier = createNotifier(db, logger, { pollMs: opts.pollMs });
   const handles = createHandles(db);
   const schemas = createSchemaCache(db);
@@ -105,11 +111,27 @@ export function createShapeEngine(db: Database, logger: Logger, opts: EngineOpti
       const key = shapeKeyOf(shape);
       const schema = () => schemas.header(shape.table, shape.columns);
 
-      if (req.offset.kind === 'initial') {
-        const [snap, handle, sch] = await Promise.all([takeSnapshot(db, shape, orgId), handles.currentFor(orgId ?? ANY_TENANT, shape.name, key), schema()]);
+      if (req.offset.kind === 'initial' || req.offset.kind === 'chunk') {
+        const position = req.offset.kind === 'chunk' ? { lsn: req.offset.lsn, after: req.offset.after } : undefined;
+        let handle: string;
+        if (position) {
+          handle = req.handle ?? '';
+          if (!(await handles.isValid(handle, orgId ?? ANY_TENANT, key))) return refetch(shape, orgId, key, 'unknown_handle');
+          if (position.lsn < prunedThrough) return refetch(shape, orgId, key, 'offset_pruned');
+        } else {
+          handle = await handles.currentFor(orgId ?? ANY_TENANT, shape.name, key);
+        }
+        const [snap, sch] = await Promise.all([takeSnapshotChunk(db, shape, orgId, { limit: opts.snapshotChunkRows, from: position }), schema()]);
+        if (snap.kind === 'refetch') return refetch(shape, orgId, key, snap.reason);
         if (snap.prunedThrough > prunedThrough) prunedThrough = snap.prunedThrough;
-        metrics.responded('snapshot');
-        return answer(handle, snap.watermark, snap.watermark, snap.json, { 'electric-schema': sch });
+        metrics.responded(position ? 'snapshot_chunk' : 'snapshot');
+        if (snap.lastKey === null) return answer(handle, snap.watermark, snap.watermark, snap.json, { 'electric-schema': sch });
+        // More rows follow: no up-to-date; the client asks again from this chunk's offset (and prefetches it).
+        return {
+          status: 200,
+          headers: { 'electric-handle': handle, 'electric-offset': formatChunkOffset(snap.watermark, snap.lastKey), 'electric-schema': sch },
+          body: `[${snap.json.join(',')}]`,
+        };
       }
       if (req.offset.kind === 'now') {
         const [w, handle, sch] = await Promise.all([notifier.refresh(), handles.currentFor(orgId ?? ANY_TENANT, shape.name, key), schema()]);

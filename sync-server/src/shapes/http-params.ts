@@ -41,7 +41,8 @@ export function parseShapeQuery(url: URL): ShapeQuery {
   if (liveRaw !== null && liveRaw !== 'true' && liveRaw !== 'false') throw bad('"live" must be true or false.');
   const live = liveRaw === 'true';
   const handle = q.get('handle') ?? undefined;
-  if (offset.kind === 'at' && !handle) throw bad('An offset other than -1 or now needs "handle".');
-  if (live && offset.kind !== 'at') throw bad('live=true needs an offset returned by the server.');
+  if ((offset.kind === 'at' || offset.kind === 'chunk') && !handle) throw bad('An offset other than -1 or now needs "handle".');
+  // A first snapshot still under way continues with non-live requests; the client goes live after its up-to-date.
+  if (live && offset.kind !== 'at') throw bad('live=true needs the offset of an up-to-date response.');
   return { name, offset, rawOffset, handle: offset.kind === 'initial' ? undefined : handle, live, cursor: q.get('cursor') ?? undefined };
 }

@@ -18,10 +18,10 @@ interface EntryRow extends Record<string, unknown> {
 export type LogRead = { kind: 'messages'; json: string[]; lastLsn: bigint | null } | { kind: 'refetch'; reason: 'offset_pruned' | 'dependency_moved' };
 
 /** The tenant filter on log entries; null only for the trusted upstream mode (its WHERE decides). */
-const orgFilter = (orgId: string | null): SQL => (orgId === null ? sql`true` : sql`l.org_id = ${orgId}`);
+export const orgFilter = (orgId: string | null): SQL => (orgId === null ? sql`true` : sql`l.org_id = ${orgId}`);
 
 /** Does the row (old or new image of a log entry) match the shape's WHERE? Evaluated in SQL. */
-function matches(shape: { table: string; where: string; params: readonly string[] }, image: SQL): SQL {
+export function matches(shape: { table: string; where: string; params: readonly string[] }, image: SQL): SQL {
   return sql`(${image} is not null and exists (select 1 from jsonb_populate_record(null::public.${ident(shape.table)}, ${image})
     as ${ident(shape.table)} where ${bindWhere(shape.where, shape.params)}))`;
 }
@@ -100,7 +100,7 @@ function toMessages(shape: ResolvedShape, rows: EntryRow[]): { json: string[]; l
  * the dependency rows? Then the shape's rows changed without a log entry of
  * their own, and the client must refetch.
  */
-async function dependencyMoved(db: Database, tx: Parameters<Database['rows']>[1], shape: ResolvedShape, orgId: string | null, from: bigint, to: bigint): Promise<boolean> {
+export async function dependencyMoved(db: Database, tx: Parameters<Database['rows']>[1], shape: ResolvedShape, orgId: string | null, from: bigint, to: bigint): Promise<boolean> {
   const dep = shape.dependsOn;
   if (!dep) return false;
   const t = ident(dep.table);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { bindWhere, ident } from './sql-bind.ts';
-import { formatOffset, parseOffset } from './offsets.ts';
+import { formatChunkOffset, formatOffset, parseOffset } from './offsets.ts';
 
 const render = (q: Parameters<PgDialect['sqlToQuery']>[0]) => new PgDialect().sqlToQuery(q);
 
@@ -23,7 +23,15 @@ describe('offsets', () => {
     expect(parseOffset('-1')).toEqual({ kind: 'initial' });
     expect(parseOffset('now')).toEqual({ kind: 'now' });
     expect(parseOffset(formatOffset(42n))).toEqual({ kind: 'at', lsn: 42n });
-    expect(parseOffset('0_0')).toEqual({ kind: 'at', lsn: 0n });
-    for (const bad of ['', 'x', '1', '-2', '1_x', '99999999999999999999_inf']) expect(parseOffset(bad)).toBeNull();
+    for (const bad of ['', 'x', '1', '-2', '1_x', '99999999999999999999_inf', '9223372036854775808_inf', `1_${1n << 128n}`]) expect(parseOffset(bad)).toBeNull();
+  });
+
+  it('carry a snapshot chunk position: the lsn and the last key sent, round-tripped exactly', () => {
+    for (const key of ['00000000-0000-0000-0000-000000000000', '0a205d89-5174-4757-90bd-e471bb1635af', 'ffffffff-ffff-ffff-ffff-ffffffffffff']) {
+      const offset = formatChunkOffset(42n, key);
+      expect(offset).toMatch(/^42_\d+$/);
+      expect(parseOffset(offset)).toEqual({ kind: 'chunk', lsn: 42n, after: key });
+    }
+    expect(parseOffset('0_0')).toEqual({ kind: 'chunk', lsn: 0n, after: '00000000-0000-0000-0000-000000000000' });
   });
 });

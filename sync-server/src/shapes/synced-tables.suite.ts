@@ -30,6 +30,19 @@ export function syncedTablesSuite(engine: TestEngine) {
     for (const t of tables) expect({ t, triggers: found(t) }).toEqual({ t, triggers: ['sync_capture_delete', 'sync_capture_insert', 'sync_capture_update'] });
   });
 
+  it('keys every synced table by a uuid id with an (org_id, id) index, the order snapshot chunks follow', async () => {
+    const schemas = createSchemaCache(db);
+    const indexed = await db.rows<{ tbl: string }>(sql`
+      select c.relname::text as tbl from pg_index i join pg_class c on c.oid = i.indrelid
+      where (select array_agg(a.attname::text order by k.n) from unnest(i.indkey::int2[]) with ordinality as k(attnum, n)
+        join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum) = array['org_id', 'id']`);
+    for (const t of tables) {
+      const cols = await schemas.columns(t);
+      const keys = Object.entries(cols).filter(([, c]) => c.pk_index !== undefined).map(([n, c]) => [n, c.type]);
+      expect({ t, keys, keyset: indexed.some((r) => r.tbl === t) }).toEqual({ t, keys: [['id', 'uuid']], keyset: true });
+    }
+  });
+
   it('sends only column types the csv load keeps exact: no arrays, no json, no nullable jsonb', async () => {
     const schemas = createSchemaCache(db);
     const perms = new Set(DEFAULT_ROLES.owner.permissions);

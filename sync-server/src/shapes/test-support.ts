@@ -9,7 +9,7 @@ import type { Database } from '../db/types.ts';
 import { errorHandler } from '../middleware/error-handler.ts';
 import { captureLogger, testEnv } from '../testing/app.ts';
 import { shapeEngineFor, shapeRoutes } from './route.ts';
-import type { ShapeEngine } from './engine.ts';
+import { createShapeEngine, type ShapeEngine } from './engine.ts';
 
 /**
  * Test-only sessions: until the route is mounted behind the real auth
@@ -43,11 +43,13 @@ export interface ShapeServer {
 export async function startShapeServer(
   db: Database,
   sessions: Map<string, Principal>,
-  opts: { env?: Record<string, string>; fetch?: typeof fetch } = {},
+  opts: { env?: Record<string, string>; fetch?: typeof fetch; snapshotChunkRows?: number } = {},
 ): Promise<ShapeServer> {
   const env = testEnv({ SHAPE_LIVE_TIMEOUT_MS: '2000', SHAPE_POLL_INTERVAL_MS: '200', ...opts.env });
   const logger = captureLogger();
-  const engine = shapeEngineFor({ db, env, logger });
+  const engine = opts.snapshotChunkRows
+    ? createShapeEngine(db, logger, { liveTimeoutMs: env.SHAPE_LIVE_TIMEOUT_MS, pollMs: env.SHAPE_POLL_INTERVAL_MS, snapshotChunkRows: opts.snapshotChunkRows })
+    : shapeEngineFor({ db, env, logger });
   const app = new Hono<AppEnv>();
   app.onError(errorHandler(logger));
   app.use(async (c, next) => {
