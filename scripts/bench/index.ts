@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   write: () => import('./write.ts'),
+  app: () => import('./app.ts'),
   shapes: () => import('./shapes.ts'),
 };
 
