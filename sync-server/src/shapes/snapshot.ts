@@ -73,6 +73,9 @@ export async function takeSnapshotChunk(
       if (orgId !== null) await db.rows(sql`select set_config('app.org_id', ${orgId}, true), set_config('role', 'streamflow_app', true)`, tx);
       const json = changed.length > 0 ? await changeMessages(db, tx, shape, changed) : [];
       const after = opts.from ? sql` and ${keyColumn(shape)} > ${opts.from.after}::uuid` : sql``;
+      // Walk the (org_id, id) index in key order and stop after the chunk. Without table statistics (PGlite
+      // never runs autovacuum) the planner would rather sort every remaining row of the tenant, once per chunk.
+      await db.rows(sql`select set_config('enable_sort', 'off', true)`, tx);
       const rows = await db.rows<{ k: string; m: string }>(
         sql`select ${keyColumn(shape)}::text as k, ${insertMessage(shape)} as m
           from public.${ident(shape.table)} as ${ident(shape.table)} where (${bindWhere(shape.where, shape.params)})${after}
