@@ -175,17 +175,16 @@ async function benchEngine(db: Database, database: string | null) {
   return results;
 }
 
-export async function run() {
-  const out: Record<string, unknown> = { bench: 'write', machine: { cpus: cpus().length, loadAverage: loadavg() } };
-  if (ENGINES.includes('pglite')) {
-    const pglite = await openMemoryPglite();
-    try {
-      out.pglite = await benchEngine(pglite, null);
-    } finally {
-      await pglite.close();
-    }
+async function benchPglite(): Promise<unknown> {
+  const pglite = await openMemoryPglite();
+  try {
+    return await benchEngine(pglite, null);
+  } finally {
+    await pglite.close();
   }
-  if (!ENGINES.includes('postgres')) return out;
+}
+
+async function benchPostgres(): Promise<unknown> {
   const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `streamflow_bench_${process.pid}`;
   const adminUrl = new URL(url);
@@ -197,16 +196,27 @@ export async function run() {
     dbUrl.pathname = `/${name}`;
     const pg = openPostgres(dbUrl.toString(), { max: 20 });
     try {
-      out.postgres = await benchEngine(pg, name);
+      return await benchEngine(pg, name);
     } finally {
       await pg.close();
     }
   } catch (err) {
-    out.postgres = { skipped: `Postgres not reachable at ${url}: ${err instanceof Error ? err.message : String(err)}` };
+    return { skipped: `Postgres not reachable at ${url}: ${err instanceof Error ? err.message : String(err)}` };
   } finally {
     await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }
-  (out.machine as Record<string, unknown>).loadAverageAfter = loadavg();
+}
+
+/** Runs the engines in the order given (`--engine=postgres,pglite` measures Postgres first). */
+export async function run() {
+  const machine: Record<string, unknown> = { cpus: cpus().length, loadAverage: loadavg() };
+  const out: Record<string, unknown> = { bench: 'write', machine };
+  for (const engine of ENGINES) {
+    if (engine === 'pglite') out.pglite = await benchPglite();
+    else if (engine === 'postgres') out.postgres = await benchPostgres();
+    else throw new Error(`--engine: unknown engine "${engine}" (pglite, postgres)`);
+    machine[`loadAverageAfter${engine === 'pglite' ? 'Pglite' : 'Postgres'}`] = loadavg();
+  }
   return out;
 }
