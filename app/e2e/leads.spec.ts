@@ -16,13 +16,13 @@ async function openLeads(page: Page) {
   await syncedLive(page);
 }
 
-/** Every input, select and textarea on the page has an accessible name. */
-async function unlabelledControls(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('main input, main select, main textarea, #main input, #main select, #main textarea')]
-      .filter((el) => el.type !== 'hidden' && (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-      .map((el) => el.outerHTML.slice(0, 80)),
-  );
+/** The page's inputs, selects and textareas without an accessible name (and how many there are). */
+async function unlabelledControls(page: Page): Promise<{ controls: number; unlabelled: string[] }> {
+  return page.evaluate(() => {
+    const controls = [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('#main input, #main select, #main textarea')].filter((el) => el.type !== 'hidden');
+    const unlabelled = controls.filter((el) => (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'));
+    return { controls: controls.length, unlabelled: unlabelled.map((el) => el.outerHTML.slice(0, 80)) };
+  });
 }
 
 test('a lead made offline with a duplicate warning, edited, noted and converted, reaches the server once each', async ({ page, context }) => {
@@ -30,7 +30,9 @@ test('a lead made offline with a duplicate warning, edited, noted and converted,
   await signIn(page, 'owner@globex.test');
   await openLeads(page);
   await expect(page.getByTestId('pending-count')).toHaveText('0 pending');
-  expect(await unlabelledControls(page)).toEqual([]);
+  const onList = await unlabelledControls(page);
+  expect(onList.controls).toBeGreaterThan(10);
+  expect(onList.unlabelled).toEqual([]);
 
   // An existing lead's email, to be typed again.
   const existing = page.locator('tbody tr[data-lead-id]').first();
@@ -54,7 +56,9 @@ test('a lead made offline with a duplicate warning, edited, noted and converted,
   await row.getByRole('link', { name }).click();
   const heading = page.getByRole('heading', { level: 1, name });
   await expect(heading).toBeFocused();
-  expect(await unlabelledControls(page)).toEqual([]);
+  const onLead = await unlabelledControls(page);
+  expect(onLead.controls).toBeGreaterThan(10);
+  expect(onLead.unlabelled).toEqual([]);
   await page.getByLabel('Phone', { exact: true }).fill('+1 555 010 7788');
   await page.getByLabel('Company', { exact: true }).fill(`Dana Works ${name.slice(-6)}`);
   await page.getByLabel('Status', { exact: true }).selectOption('qualified');
