@@ -42,9 +42,18 @@ export async function serverRows<T = Record<string, string | null>>(page: Page, 
   return ((await res.json()) as { value?: T }[]).flatMap((m) => (m.value ? [m.value] : []));
 }
 
-/** The IndexedDB stores of StreamFlow's local databases in this browser profile. */
+/**
+ * StreamFlow's local databases in this browser profile, read as any script of
+ * the origin could: the OPFS directories and any IndexedDB store.
+ */
 export async function localStores(page: Page): Promise<string[]> {
-  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.includes('streamflow-')));
+  return page.evaluate(async () => {
+    const names: string[] = [];
+    const root = (await navigator.storage.getDirectory()) as FileSystemDirectoryHandle & { keys(): AsyncIterable<string> };
+    for await (const key of root.keys()) if (key.includes('streamflow-')) names.push(key);
+    for (const d of await indexedDB.databases()) if (d.name?.includes('streamflow-')) names.push(d.name);
+    return names;
+  });
 }
 
 /** With UPDATE_SCREENSHOTS=1 a story also refreshes the user guide's pictures (docs/screenshots). */

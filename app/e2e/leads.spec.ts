@@ -67,7 +67,7 @@ test('a lead made offline with a duplicate warning, edited, noted and converted,
   await expect(page.getByRole('alert').filter({ hasText: 'amount like 1234.50' })).toBeVisible();
   await page.getByLabel('Value', { exact: true }).fill('1800.00');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByText('Saved on this device')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved on this device' })).toBeVisible();
 
   await page.getByLabel('Subject').fill('Met at the trade fair');
   await page.getByLabel('Details').fill('Wants a quote for two bathrooms.');

@@ -1,13 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-
-/** PGlite logs one harmless ENOENT on a new IndexedDB store (STACK.md); every other page error fails. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (err) => {
-    if (!/ENOENT/.test(err.message)) errors.push(err.message);
-  });
-  return errors;
-}
+import { localStores, serverRows, signIn, watchErrors } from './helpers.ts';
 
 /** Shape requests of the context (the page's and its workers'), as URLs. */
 function shapeRequests(context: BrowserContext): string[] {
@@ -18,27 +10,14 @@ function shapeRequests(context: BrowserContext): string[] {
   return urls;
 }
 
-async function signIn(page: Page, email: string) {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('streamflow-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/tenant\/[^/]+\/client\/dashboard$/);
-}
-
 /** Waits until the seeded leads (80 for Acme) are in the local database and listed. */
 async function seededLeadsListed(page: Page) {
   // The list is windowed: only the rows in view are in the page, so count through the list's own count.
   await expect.poll(async () => Number(((await page.getByTestId('leads-count').textContent()) ?? '').replace(/\D/g, '')), { timeout: 30_000 }).toBeGreaterThanOrEqual(80);
 }
 
-/** The server's leads of the signed-in tenant with this name, read through the shape API with the page's session. */
-async function serverLeadsNamed(page: Page, name: string): Promise<number> {
-  const res = await page.request.get('/v1/shape?table=leads&offset=-1');
-  expect(res.status()).toBe(200);
-  const msgs = (await res.json()) as { value?: { name?: string } }[];
-  return msgs.filter((m) => m.value?.name === name).length;
-}
+/** The server's leads of the signed-in tenant with this name (through the shape API with the page's session). */
+const serverLeadsNamed = async (page: Page, name: string) => (await serverRows(page, 'leads')).filter((l) => l.name === name).length;
 
 test('the owner reads the seeded leads from the local database; a reload shows them without downloading again', async ({ page, context }) => {
   const errors = watchErrors(page);
@@ -60,7 +39,7 @@ test('the owner reads the seeded leads from the local database; a reload shows t
   expect(shapes.filter((u) => u.includes('offset=-1'))).toEqual([]);
 
   // Signing out leaves nothing of the tenant's data readable in this browser.
-  const stores = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.includes('streamflow-')));
+  const stores = () => localStores(page);
   expect(await stores()).toHaveLength(1);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to StreamFlow' })).toBeVisible();

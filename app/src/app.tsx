@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { decidePage, homePathOf } from '@streamflow/schema/spaces';
 import { api, ApiError, type Me } from './api.ts';
 import { ClientSpace } from './client/client-space.tsx';
-import { clearLocalData } from './local-db/open.ts';
+import { clearLocalData, sweepOtherLocalData } from './local-db/open.ts';
+import { announceSessionChanged, onSessionChanged } from './shell/session-channel.ts';
 import { confirmLosingLocalChanges } from './local-db/provider.tsx';
 import { ForgotPassword } from './shell/forgot-password.tsx';
 import { TenantSwitcher } from './shell/tenant-switcher.tsx';
@@ -55,14 +56,21 @@ export function App() {
       cacheMe(me);
       setState({ kind: 'signed-in', me });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setState({ kind: 'signed-out' });
-      else setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      if (err instanceof ApiError && err.status === 401) {
+        setState({ kind: 'signed-out' });
+        // Signed out: no local database of anyone stays readable (one refused while open goes now).
+        void sweepOtherLocalData(null);
+      } else setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
     }
   }, []);
 
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Another tab signed out or switched tenant: this one reloads, so it never uploads
+  // or syncs for a session that now means another tenant (or none).
+  useEffect(() => onSessionChanged(() => window.location.reload()), []);
 
   // Pages of another space or tenant, old flat URLs and `/` move to where this user belongs
   // (the same rule the server's page guard applies: @streamflow/schema/spaces).
@@ -85,8 +93,9 @@ export function App() {
       }
     }
     cacheMe(null);
-    // Nothing of this user's tenant data stays readable in this browser.
-    // The deletion waits for the local database's worker to let go: a full page load ends it.
+    announceSessionChanged();
+    // Nothing of this user's tenant data stays readable in this browser: what the open
+    // database's worker still holds is deleted by the signed-out page's sweep.
     if (state.kind === 'signed-in' && state.me.tenantId) void clearLocalData(state.me.id, state.me.tenantId);
     window.location.replace('/');
   };

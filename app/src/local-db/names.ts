@@ -8,8 +8,17 @@ export function localDbName(userId: string, tenantId: string): string {
   return `${LOCAL_DB_PREFIX}${userId}-${tenantId}`;
 }
 
-/** The IndexedDB database PGlite keeps `idb://<name>` in. */
-export const indexedDbNameOf = (name: string) => `/pglite/${name}`;
+/**
+ * Where PGlite keeps a local database: in memory in the leader's worker,
+ * mirrored to the origin private file system (OPFS) directory `<name>`,
+ * every changed page range flushed before a query returns. (The earlier
+ * `idb://` store rewrote whole files into IndexedDB after every query: a
+ * round trip of 100–500 ms at 100k leads against a few ms; docs/performance.md.)
+ */
+export const storeUrlOf = (name: string) => `memfs2opfs://${name}`;
+
+/** The IndexedDB database of a store from before the move to OPFS (`idb://<name>`): only ever deleted now. */
+export const legacyIndexedDbNameOf = (name: string) => `/pglite/${name}`;
 
 /** Where a failed start of the worker is reported to the tabs (the provider shows it instead of loading forever). */
 export const startErrorChannel = (name: string) => `streamflow-local-db-error:${name}`;

@@ -2,7 +2,7 @@ import { live } from '@electric-sql/pglite/live';
 import { PGliteWorker } from '@electric-sql/pglite/worker';
 import type { Me } from '../api.ts';
 import { shapesOf } from '../sync/shape-sync.ts';
-import { indexedDbNameOf, LOCAL_DB_PREFIX, localDbName, type LocalDbMeta } from './names.ts';
+import { legacyIndexedDbNameOf, LOCAL_DB_PREFIX, localDbName, storeUrlOf, type LocalDbMeta } from './names.ts';
 
 export { localDbName } from './names.ts';
 
@@ -13,7 +13,7 @@ export type LocalDb = Awaited<ReturnType<typeof openLocalDb>>;
 /**
  * Opens (or joins, from another tab) the local database of a client member:
  * a module worker built by Vite, PGlite's leader election across tabs, the
- * IndexedDB store `idb://streamflow-<userId>-<tenantId>`. Resolves once the
+ * store `streamflow-<userId>-<tenantId>` (see `storeUrlOf`). Resolves once the
  * leader has applied the migrations (its `init` ran), so queries work.
  */
 export async function openLocalDb(me: Me & { tenantId: string }) {
@@ -21,39 +21,69 @@ export async function openLocalDb(me: Me & { tenantId: string }) {
   const name = localDbName(me.id, me.tenantId);
   const meta: LocalDbMeta = { origin: window.location.origin, shapes: shapesOf(me) };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name });
-  const pg = await PGliteWorker.create(worker, { dataDir: `idb://${name}`, id: name, meta, extensions: { live } });
+  const pg = await PGliteWorker.create(worker, { dataDir: storeUrlOf(name), id: name, meta, extensions: { live } });
   await pg.waitReady;
   return pg;
 }
 
 /**
  * Deletes a user's local database for a tenant (sign-out, tenant switch), so
- * the next person at this browser can read nothing of it. Close the database
- * first (unmount LocalDbProvider, or a full page load): while a tab holds it
- * open, IndexedDB defers the deletion until it closes.
+ * the next person at this browser can read nothing of it. While a tab still
+ * holds it open the file system refuses; the sweep at the next start (of any
+ * page of the app) deletes it then, at the latest.
  */
 export async function clearLocalData(userId: string, tenantId: string): Promise<void> {
-  await deleteStore(indexedDbNameOf(localDbName(userId, tenantId)));
+  const name = localDbName(userId, tenantId);
+  await Promise.all([removeOpfsEntry(name), deleteIndexedDb(legacyIndexedDbNameOf(name))]);
 }
 
-function deleteStore(name: string): Promise<void> {
+async function removeOpfsEntry(name: string): Promise<boolean> {
+  try {
+    await (await navigator.storage.getDirectory()).removeEntry(name, { recursive: true });
+    return true;
+  } catch (err) {
+    // Gone already, or still open in a worker (NoModificationAllowedError): the next sweep retries.
+    return (err as { name?: string } | null)?.name === 'NotFoundError';
+  }
+}
+
+function deleteIndexedDb(name: string): Promise<void> {
   return new Promise<void>((resolve) => {
     const req = indexedDB.deleteDatabase(name);
     req.onsuccess = req.onerror = req.onblocked = () => resolve();
   });
 }
 
+/** The names of StreamFlow's local databases in this browser (OPFS directories and legacy IndexedDB stores). */
+export async function localStoreNames(): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    const root = (await navigator.storage.getDirectory()) as FileSystemDirectoryHandle & { keys(): AsyncIterable<string> };
+    for await (const key of root.keys()) if (key.startsWith(LOCAL_DB_PREFIX)) names.push(key);
+  } catch {
+    // No OPFS in this browser: nothing of ours there.
+  }
+  if (typeof indexedDB.databases === 'function') {
+    const legacy = legacyIndexedDbNameOf(LOCAL_DB_PREFIX);
+    for (const d of await indexedDB.databases()) if (d.name?.startsWith(legacy)) names.push(d.name.slice(legacy.length - LOCAL_DB_PREFIX.length));
+  }
+  return names;
+}
+
 /**
- * Deletes every other StreamFlow local database in this browser before one is
- * opened: a deletion deferred at sign-out or tenant switch (the tab still held
- * the store) completes here at the latest, so at most one user's one tenant is
- * ever readable. The session allows one active tenant, so no other tab of this
- * browser can be using another store.
+ * Deletes every StreamFlow local database in this browser but `keep`'s: run
+ * before a database is opened and when the app starts signed out, so a
+ * deletion refused at sign-out or tenant switch (the tab still held the
+ * store) completes then, and at most one user's one tenant is ever readable.
+ * The session allows one active tenant, so no other tab can be using another
+ * store. A store still closing (the previous page's worker) is retried briefly.
  */
-export async function sweepOtherLocalData(keep: { userId: string; tenantId: string }): Promise<void> {
-  if (typeof indexedDB.databases !== 'function') return;
-  const current = indexedDbNameOf(localDbName(keep.userId, keep.tenantId));
-  const prefix = indexedDbNameOf(LOCAL_DB_PREFIX);
-  const stale = (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith(prefix) && n !== current);
-  await Promise.all(stale.map(deleteStore));
+export async function sweepOtherLocalData(keep: { userId: string; tenantId: string } | null): Promise<void> {
+  const current = keep ? localDbName(keep.userId, keep.tenantId) : null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const stale = (await localStoreNames()).filter((n) => n !== current);
+    if (stale.length === 0) return;
+    await Promise.all(stale.map((n) => Promise.all([removeOpfsEntry(n), deleteIndexedDb(legacyIndexedDbNameOf(n))])));
+    await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+  }
 }

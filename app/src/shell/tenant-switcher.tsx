@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type Me } from '../api.ts';
 import { clearLocalData } from '../local-db/open.ts';
+import { announceSessionChanged } from './session-channel.ts';
 import { confirmLosingLocalChanges } from '../local-db/provider.tsx';
 
 interface Org {
@@ -26,6 +27,7 @@ export function TenantSwitcher({ me }: { me: Me }) {
     setError(null);
     try {
       await api('/api/auth/organization/set-active', { method: 'POST', body: JSON.stringify({ organizationId: id }) });
+      announceSessionChanged();
       await clearLocalData(me.id, me.tenantId ?? '');
       window.location.assign(`/tenant/${id}/client/dashboard`);
     } catch (err) {
