@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openPage, serverRows, signIn, syncedLive, watchErrors } from './helpers.ts';
+import { openPage, serverRows, shot, signIn, syncedLive, watchErrors } from './helpers.ts';
 
 /*
  * The leads experience on Globex (owner@globex.test), so Acme's seeded
@@ -68,6 +68,7 @@ test('a lead made offline with a duplicate warning, edited, noted and converted,
   await page.getByLabel('Value', { exact: true }).fill('1800.00');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved on this device' })).toBeVisible();
+  await shot(page, 'lead-detail');
 
   await page.getByLabel('Subject').fill('Met at the trade fair');
   await page.getByLabel('Details').fill('Wants a quote for two bathrooms.');

@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { localStores, serverRows, signIn, watchErrors } from './helpers.ts';
+import { localStores, serverRows, shot, signIn, watchErrors } from './helpers.ts';
 
 /** Shape requests of the context (the page's and its workers'), as URLs. */
 function shapeRequests(context: BrowserContext): string[] {
@@ -148,6 +148,7 @@ test('both devices change one lead offline: one applies, the other resolves a co
     await expect(statusRow.getByRole('cell').nth(0)).toHaveText(mine);
     await expect(statusRow.getByRole('cell').nth(1)).toHaveText(theirs);
     await expect(statusRow.getByRole('cell').nth(2)).toHaveText(original);
+    await shot(loser, 'sync-issues');
     await card.getByRole('button', { name: 'Resolve and resubmit' }).click(); // keep mine
     await expect(loser.getByRole('button', { name: 'Sync issues (0)' })).toBeVisible({ timeout: 30_000 });
     await expect(loser.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
