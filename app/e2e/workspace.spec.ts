@@ -15,6 +15,8 @@ test('the owner works through companies, contacts, the pipeline and tasks, all o
   await shot(page, 'dashboard');
   await openPage(page, 'Leads');
   await expect(page.getByTestId('leads-count')).toHaveText(/^[1-9][\d,]* leads/);
+  // Assignees' names come from the team directory, loaded once online.
+  await expect(page.getByRole('cell', { name: 'Marco Manager' }).first()).toBeVisible();
   await shot(page, 'leads');
   const stamp = Date.now();
 

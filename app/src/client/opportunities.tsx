@@ -99,8 +99,8 @@ export function OpportunitiesPage({ me, base }: { me: Me; base: string }) {
                       {o.company ?? ''} {o.amount ? `· ${money(Number(o.amount))} ${o.currency}` : ''}
                     </div>
                     {canMove && (
-                      <label>
-                        Move {o.name} to{' '}
+                      <label className="move">
+                        <span className="visually-hidden">Move {o.name} to</span>
                         <select
                           value={o.stage}
                           onChange={(e) => {

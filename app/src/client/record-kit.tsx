@@ -89,7 +89,8 @@ export function useTeam(): Teammate[] {
 export function nameOf(team: Teammate[], userId: string | null | undefined, me?: Me): string {
   if (!userId) return 'Unassigned';
   if (me && userId === me.id) return `${me.name} (you)`;
-  return team.find((t) => t.userId === userId)?.name ?? 'Someone else';
+  // Until the directory has loaded once, say nothing rather than something wrong.
+  return team.find((t) => t.userId === userId)?.name ?? (team.length === 0 ? '' : 'Someone else');
 }
 
 /** A select of the tenant's members (plus "Unassigned"); value is a user id or ''. */
