@@ -129,6 +129,7 @@ describe('the app data layer against sync-server', () => {
       expect(await n(pg, 'select count(*)::int as n from leads')).toBe(await acmeLeads());
 
       // A write from another device (through its own uploader) reaches this one.
+      const before = tr.log.length;
       const started = Date.now();
       await other.query(`insert into leads (name, status) values ('From the other device', 'new')`);
       const up = startUploader({ pg: other, baseUrl: origin, headers: bearer(owner), online: () => true });
@@ -138,6 +139,10 @@ describe('the app data layer against sync-server', () => {
       const roundTrip = Date.now() - started;
       console.log(`other device's write visible here after ${roundTrip} ms`);
 
+      // The wake-up named the table: only the leads shape was fetched for it.
+      const fetched = tr.log.slice(before).filter((r) => r.url.includes('/v1/shape')).map((r) => new URL(r.url).searchParams.get('table'));
+      expect(fetched.length).toBeGreaterThan(0);
+      expect(new Set(fetched)).toEqual(new Set(['leads']));
       expect(tr.log.filter((r) => r.url.includes('live=true'))).toEqual([]);
       expect(tr.max()).toBeLessThanOrEqual(4); // the wake long-poll + 3 catch-ups
       // Quiet now: only the wake long-poll is held.

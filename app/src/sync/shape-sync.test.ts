@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '@streamflow/schema';
-import { prioritise, shapesOf, startSyncLoop, type SyncPhase } from './shape-sync.ts';
+import { prioritise, readsAny, shapesOf, startSyncLoop, type SyncPhase } from './shape-sync.ts';
 
 /*
  * The loop's control flow without a server (shapes: none, so no catch-up runs);
@@ -32,6 +32,20 @@ describe('the shapes a member syncs', () => {
     expect(all.filter((s) => !starter.includes(s)).sort()).toEqual(['invoice_lines', 'invoices', 'payment_requests', 'payments', 'quote_lines', 'quotes'].filter((s) => all.includes(s as never)).sort());
     // Unknown modules (a cached member from before /api/me sent them) change nothing.
     expect(shapesOf({ ...owner, modules: null })).toEqual(all);
+  });
+});
+
+describe('which shapes a wake-up catches up', () => {
+  it('the shapes of the tables the commits changed, and those whose WHERE reads them', () => {
+    const changed = new Set(['work_orders']);
+    expect(readsAny('work_orders', changed)).toBe(true);
+    expect(readsAny('my_work_orders', changed)).toBe(true);
+    // A worker's customers are chosen through their work orders.
+    expect(readsAny('my_companies', changed)).toBe(true);
+    expect(readsAny('companies', changed)).toBe(false);
+    expect(readsAny('leads', changed)).toBe(false);
+    expect(readsAny('leads', 'all')).toBe(true);
+    expect(readsAny('leads', null)).toBe(false);
   });
 });
 

@@ -277,23 +277,24 @@ export function startSyncLoop(pg: PGliteWithSync, opts: ShapeSyncOptions & SyncL
   void (async () => {
     let watermark: string | null = null;
     let attempt = 0;
-    let dirty = true;
+    /** What to catch up next: every shape, those reading these server tables, or nothing. */
+    let due: 'all' | ReadonlySet<string> | null = 'all';
     while (!stopped) {
       if (!online()) {
         opts.onPhase?.('offline');
-        dirty = true;
+        due = 'all';
         // The online event kicks; look again now and then in case it was missed.
         await pause(30_000);
         continue;
       }
       try {
-        if (dirty) {
+        if (due) {
           opts.onPhase?.('syncing');
           // Read the watermark first: a commit between it and the catch-up wakes us again.
           if (watermark === null) watermark = (await wake(doFetch, opts, null, controller.signal)).watermark;
           await catchUpShapes(pg, {
             ...opts,
-            shapes: opts.shapes.filter((s) => !refused.has(s)),
+            shapes: opts.shapes.filter((s) => !refused.has(s) && readsAny(s, due)),
             signal: controller.signal,
             // Not allowed (any more): the others are in; leave this one out until the next start and say so.
             onRefused: (err) => {
@@ -301,17 +302,18 @@ export function startSyncLoop(pg: PGliteWithSync, opts: ShapeSyncOptions & SyncL
               opts.onPhase?.('error', err.message);
             },
           });
-          dirty = false;
+          due = null;
         }
         if (refused.size === 0) opts.onPhase?.('live');
         const w = await wake(doFetch, opts, watermark, controller.signal);
-        dirty = w.changed ?? w.watermark !== watermark;
+        // The server names the tables its commits touched: only the shapes reading them fetch.
+        due = w.changed === false ? null : w.tables ? new Set(w.tables) : w.changed || w.watermark !== watermark ? 'all' : null;
         watermark = w.watermark;
         attempt = 0;
         kicked = false;
       } catch (err) {
         if (stopped) return;
-        dirty = true;
+        due = 'all';
         if (err instanceof SessionEnded || (err instanceof ShapeRefused && err.status === 401)) {
           opts.onPhase?.('error', 'signed out');
           await pause(Infinity);
@@ -343,10 +345,18 @@ async function wake(
   opts: ShapeSyncOptions,
   after: string | null,
   signal: AbortSignal,
-): Promise<{ watermark: string; changed?: boolean }> {
+): Promise<{ watermark: string; changed?: boolean; tables?: string[] }> {
   const url = `${opts.origin}/api/sync/wake${after === null ? '' : `?after=${encodeURIComponent(after)}`}`;
   const res = await doFetch(url, { signal, headers: opts.headers, credentials: 'same-origin' });
   if (res.status === 401) throw new SessionEnded('session ended');
   if (!res.ok) throw new Error(`wake answered ${res.status}`);
-  return (await res.json()) as { watermark: string; changed?: boolean };
+  return (await res.json()) as { watermark: string; changed?: boolean; tables?: string[] };
+}
+
+/** True when shape `name` has to catch up for changes to `tables` (its own table, or one its WHERE reads). */
+export function readsAny(name: ShapeName, tables: 'all' | ReadonlySet<string> | null): boolean {
+  if (tables === null) return false;
+  if (tables === 'all') return true;
+  const shape: { table: string; dependsOn?: { table: string } } = SHAPES[name];
+  return tables.has(shape.table) || (shape.dependsOn !== undefined && tables.has(shape.dependsOn.table));
 }

@@ -147,9 +147,11 @@ export function appShapesSuite(engine: TestEngine) {
 
       const woken = t.app.request(`/api/sync/wake?after=${q.watermark}`, { headers: owner.headers });
       await postWrite(t.app, owner.headers, [mutation.insert('leads', { id: crypto.randomUUID(), name: 'Acme wakes' })]);
-      const r = (await (await woken).json()) as { watermark: string; changed: boolean };
+      const r = (await (await woken).json()) as { watermark: string; changed: boolean; tables: string[] };
       expect(r.changed).toBe(true);
       expect(BigInt(r.watermark)).toBeGreaterThan(BigInt(q.watermark));
+      // It names the tables the tenant's commits changed, so a device fetches only those shapes.
+      expect(r.tables).toEqual(['leads']);
 
       expect((await t.app.request('/api/sync/wake?after=abc', { headers: owner.headers })).status).toBe(400);
     });

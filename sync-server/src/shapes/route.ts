@@ -81,8 +81,10 @@ export function shapeRoutes(deps: ShapeDeps) {
   /**
    * GET /api/sync/wake?after=<lsn>: one long-poll per device instead of one per
    * live shape (the browser's six connections per origin, issue 8). Answers
-   * `{ watermark, changed }` as soon as a commit touching the caller's tenant
-   * lands above `after`, or `changed: false` after SHAPE_LIVE_TIMEOUT_MS.
+   * `{ watermark, changed: true, tables }` as soon as a commit touching the
+   * caller's tenant lands above `after` (`tables`: the server tables those
+   * commits changed, so the app catches up only the shapes reading them), or
+   * `changed: false` after SHAPE_LIVE_TIMEOUT_MS.
    * Without `after`, answers the current watermark at once. The app then
    * catches its shapes up with ordinary non-live requests.
    */
@@ -100,11 +102,13 @@ export function shapeRoutes(deps: ShapeDeps) {
       // Commits form a prefix (docs/sync.md): everything at or below w is visible, so after may move to w.
       const w = await engine.notifier.refresh();
       if (w > after) {
-        const [hit] = await deps.db.rows<{ lsn: string | null }>(sql`
-          select max(c.lsn)::text as lsn from sync_commits c
-          where c.lsn > ${after.toString()}::bigint and c.lsn <= ${w.toString()}::bigint
-            and exists (select 1 from sync_change_log l where l.xid = c.xid and l.org_id = ${orgId})`);
-        if (hit?.lsn) return c.json({ watermark: w.toString(), changed: true }, 200, { 'cache-control': 'private, no-store' });
+        const touched = await deps.db.rows<{ tbl: string }>(sql`
+          select distinct l.tbl from sync_commits c join sync_change_log l on l.xid = c.xid
+          where c.lsn > ${after.toString()}::bigint and c.lsn <= ${w.toString()}::bigint and l.org_id = ${orgId}
+          order by 1`);
+        if (touched.length > 0) {
+          return c.json({ watermark: w.toString(), changed: true, tables: touched.map((t) => t.tbl) }, 200, { 'cache-control': 'private, no-store' });
+        }
         after = w;
       }
       const left = deadline - Date.now();
