@@ -189,12 +189,19 @@ export function billingRoutesSuite(engine: TestEngine) {
       expect((await body(await checkout())).error?.code).toBe('MODULE_NOT_ENTITLED');
       // Core CRM stays.
       expect((await h.app.request('/v1/shape?table=leads&offset=-1', { headers: owner.headers })).status).toBe(200);
+      // The write API refuses the module's tables too, a batch that starts with such an insert included.
+      const quote = () => mutation.insert('quotes', { id: crypto.randomUUID(), number: `Q-${crypto.randomUUID().slice(0, 8)}` });
+      const refused = await postWrite(h.app, owner.headers, [quote(), mutation.insert('leads', { id: crypto.randomUUID(), name: 'Still a lead' })]);
+      expect(refused.status).toBe(200);
+      expect(refused.body.results.map((r) => [r.status, r.code ?? null])).toEqual([['rejected', 'FORBIDDEN'], ['applied', null]]);
+      expect(String(refused.body.results[0]?.message)).toMatch(/plan does not include quotes/);
       const ent = await body(await h.app.request('/api/billing/entitlements', { headers: owner.headers }));
       expect(ent).toMatchObject({ entitlements: { plan: 'starter', modules: { invoicing: false, crm: true } } });
 
       await h.deliver('provider', subscription('active', 'price_pro_monthly', t + 20));
       expect((await shape()).status).toBe(200);
       expect((await checkout()).status).toBe(200);
+      expect((await postWrite(h.app, owner.headers, [quote()])).body.results.map((r) => r.status)).toEqual(['applied']);
     });
 
     it('re-seals stored secrets under a new key once, keeping their values', async () => {

@@ -7,6 +7,7 @@ import {
   compareHlc,
   formatHlc,
   isWritableTable,
+  moduleOfTable,
   parseHlc,
   tablePermission,
   workOrderStatusHistory,
@@ -100,13 +101,22 @@ export async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<Mut
   return mergeInto(ctx, name, m, row, props);
 }
 
-/** Table, permission and field checks every mutation passes first; the values as drizzle props. */
+/** True when the plan lets the tenant write `table` (its module is on, it has none, or `modules` is not known yet). */
+export function tableEntitledBy(modules: ApplyContext['modules'], table: string): boolean {
+  const module = moduleOfTable(table);
+  return module === null || modules === undefined || modules[module] === true;
+}
+
+/** Table, permission, plan and field checks every mutation passes first; the values as drizzle props. */
 export function precheck(ctx: ApplyContext, m: Mutation): { name: WritableTableName; props: Row } | { outcome: MutationOutcome } {
   if (!isWritableTable(m.table)) return { outcome: rejected('INVALID', `Unknown table "${m.table}".`) };
   const name = m.table;
   const action = m.op === 'insert' ? 'create' : m.op;
   if (!ctx.principal.perms.has(tablePermission(WRITABLE_TABLES[name].permission, action))) {
     return { outcome: rejected('FORBIDDEN', `You may not ${action} ${name}.`) };
+  }
+  if (!tableEntitledBy(ctx.modules, name)) {
+    return { outcome: rejected('FORBIDDEN', `Your plan does not include ${String(moduleOfTable(name)).replace(/_/g, ' ')}.`) };
   }
   const { props, unknown } = toProps(name, m.values);
   if (unknown.length > 0) return { outcome: rejected('INVALID', `Unknown field(s): ${unknown.join(', ')}.`) };

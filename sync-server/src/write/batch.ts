@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import { withTenantLast, type WithLast } from '../db/tenant.ts';
 import type { Database, Tx } from '../db/types.ts';
 import { AppError } from '../errors.ts';
-import { applyMutation } from './apply.ts';
+import { applyMutation, tableEntitledBy } from './apply.ts';
 import { insertRun, prepareRun, runnable, sendRun } from './insert-run.ts';
 import { dataErrorMessage, isDataError, isTransient } from './db-errors.ts';
 import { WriteErrors } from './errors.ts';
@@ -141,7 +141,9 @@ async function runBatch(
   const grantsChanged = verdict !== undefined && !sameGrants(principal, verdict);
   // The bet holds when the key and every mutation id of the run are new and the grants it was
   // checked with are the ones the database has; otherwise nothing of this attempt is kept.
-  if (bet && (claim.kind !== 'new' || grantsChanged || !bet.run.every((m) => claim.fresh.has(m.id)))) throw new SpeculationMissed();
+  if (bet && (claim.kind !== 'new' || grantsChanged || !tableEntitledBy(claim.modules, bet.run[0]?.table ?? '') || !bet.run.every((m) => claim.fresh.has(m.id)))) {
+    throw new SpeculationMissed();
+  }
   // Every mutation is authorised with what the database says in this transaction.
   if (verdict) principal = { ...principal, roles: verdict.roles, perms: verdict.perms };
   if (claim.kind === 'seen') {
@@ -159,6 +161,7 @@ async function runBatch(
     clock: deps.clock,
     maxClockSkewMs: deps.maxClockSkewMs,
     transitions: transitionsFrom(claim.settings),
+    modules: claim.modules,
     tombstones: new Map(),
   };
   const earlier = await earlierOutcomes(db, tx, principal.orgId, batch.mutations.filter((m) => !claim.fresh.has(m.id)).map((m) => m.id));

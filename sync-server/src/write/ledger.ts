@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Permission } from '@streamflow/schema';
+import { resolveEntitlements, type ModuleKey, type Permission } from '@streamflow/schema';
 import type { TenantPrincipal } from '../auth/principal.ts';
 import { grantsFrom, principalQuery, type PrincipalRow } from '../auth/resolve-principal.ts';
 import type { Database, Tx } from '../db/types.ts';
@@ -44,7 +44,7 @@ function uuidArray(ids: readonly string[]): string {
 
 /** What claiming a key found. */
 export type Claim =
-  | { kind: 'new'; txid: string; settings: unknown; fresh: Set<string> }
+  | { kind: 'new'; txid: string; settings: unknown; modules: Record<ModuleKey, boolean>; fresh: Set<string> }
   | { kind: 'seen'; requestHash: string; userId: string | null; status: number; response: WriteResponse };
 
 /** A cached principal to check again in the claiming statement (see auth/principal-cache.ts). */
@@ -66,6 +66,8 @@ type ClaimRow = PrincipalRow & {
   claimed: number;
   txid: string;
   settings: unknown;
+  plan: string;
+  entitlements: unknown;
   fresh: string[];
   prior: { request_hash: string; user_id: string | null; status_code: number; response: WriteResponse } | null;
   session_ok: boolean | null;
@@ -116,6 +118,8 @@ export async function claimBatch(
         )
         select (select count(*) from k)::int as claimed, pg_current_xact_id()::text as txid,
                (select settings from organization where id = ${p.orgId}) as settings,
+               (select plan from organization where id = ${p.orgId}) as plan,
+               (select entitlements from organization where id = ${p.orgId}) as entitlements,
                coalesce((select jsonb_agg(id) from l), '[]'::jsonb) as fresh,
                (select jsonb_build_object('request_hash', request_hash, 'user_id', user_id, 'status_code', status_code, 'response', response)
                   from idempotency_keys where org_id = ${p.orgId} and key = ${key}) as prior
@@ -129,7 +133,11 @@ export async function claimBatch(
     : !head.session_ok || head.staff || head.member_id !== p.memberId
       ? { stale: true }
       : { stale: false, ...grantsFrom(head) };
-  if (head.claimed > 0) return { claim: { kind: 'new', txid: head.txid, settings: head.settings, fresh: new Set(head.fresh) }, verdict };
+  if (head.claimed > 0) {
+    // The plan's modules as this transaction sees them: a downgrade refuses the next batch's writes to its tables.
+    const modules = resolveEntitlements(head.entitlements, head.plan).modules;
+    return { claim: { kind: 'new', txid: head.txid, settings: head.settings, modules, fresh: new Set(head.fresh) }, verdict };
+  }
   // Taken by a batch that committed before this statement began (its row is in the statement's
   // snapshot), or by one this statement waited for (then only a new statement sees it).
   const prior =

@@ -1,3 +1,4 @@
+import type { ModuleKey } from '@streamflow/schema';
 import { z } from 'zod';
 import type { TenantPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
@@ -63,6 +64,12 @@ export interface ApplyContext {
   maxClockSkewMs: number;
   /** The tenant's allowed work-order transitions: status → next statuses. */
   transitions: Record<string, string[]>;
+  /**
+   * The plan's modules, read in this transaction; a table of a module that is
+   * off refuses writes. Absent only for a speculative early run, which the
+   * batch discards when the table turns out not to be entitled.
+   */
+  modules?: Readonly<Record<ModuleKey, boolean>>;
   /**
    * Last-writer-wins deletes applied earlier in this batch (`table/id` →
    * stamp): their ledger outcomes are written only when the batch finishes.
