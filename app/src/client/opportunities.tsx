@@ -32,20 +32,35 @@ export function stagesOf(me: Me, used: readonly string[]): Stage[] {
 
 const money = (n: number) => n.toLocaleString(undefined, { minimumFractionDigits: 0, maximumFractionDigits: 2 });
 
-/** Moving an opportunity between stages: a won or lost stage closes it (and re-opening clears that). */
-export function useMoveStage() {
+/**
+ * The stage of an opportunity, changed locally: a won or lost stage closes it
+ * (and re-opening clears that). Label it where it is used.
+ */
+function StageSelect({ id, stage, stages, disabled }: { id: string; stage: string; stages: Stage[]; disabled?: boolean }) {
   const pg = usePGlite();
-  return (id: string, to: Stage) =>
-    pg.query(
-      `UPDATE opportunities SET stage = $2, closed_at = CASE WHEN $3 THEN coalesce(closed_at, now()) ELSE NULL END WHERE id = $1`,
-      [id, to.key, to.outcome !== undefined],
-    );
+  const move = (to: Stage) =>
+    pg.query(`UPDATE opportunities SET stage = $2, closed_at = CASE WHEN $3 THEN coalesce(closed_at, now()) ELSE NULL END WHERE id = $1`, [
+      id,
+      to.key,
+      to.outcome !== undefined,
+    ]);
+  return (
+    <select
+      value={stage}
+      disabled={disabled}
+      onChange={(e) => {
+        const to = stages.find((s) => s.key === e.target.value);
+        if (to) void move(to);
+      }}
+    >
+      {stages.map((s) => <option key={s.key} value={s.key}>{s.label}</option>)}
+    </select>
+  );
 }
 
 /** The pipeline board: a column per stage of the tenant's template, each card movable, totals per stage. */
 export function OpportunitiesPage({ me, base }: { me: Me; base: string }) {
   const pg = usePGlite();
-  const move = useMoveStage();
   const res = useLiveQuery<OpportunityRow>(`${OPP_SELECT} ORDER BY o.expected_close_date NULLS LAST, lower(o.name), o.id`, []);
   const companies = useLiveQuery<{ id: string; name: string }>(`SELECT id, name FROM companies ORDER BY lower(name) LIMIT 500`, []);
   const rows = res?.rows ?? [];
@@ -101,15 +116,7 @@ export function OpportunitiesPage({ me, base }: { me: Me; base: string }) {
                     {canMove && (
                       <label className="move">
                         <span className="visually-hidden">Move {o.name} to</span>
-                        <select
-                          value={o.stage}
-                          onChange={(e) => {
-                            const to = stages.find((s) => s.key === e.target.value);
-                            if (to) void move(o.id, to);
-                          }}
-                        >
-                          {stages.map((s) => <option key={s.key} value={s.key}>{s.label}</option>)}
-                        </select>
+                        <StageSelect id={o.id} stage={o.stage} stages={stages} />
                       </label>
                     )}
                   </li>
@@ -131,7 +138,6 @@ const OPP_FIELDS = [
 
 /** One opportunity: fields and stage, editable offline; its company and the lead it came from. */
 export function OpportunityDetail({ me, base, id }: { me: Me; base: string; id: string }) {
-  const move = useMoveStage();
   const res = useLiveQuery<OpportunityRow>(`${OPP_SELECT} WHERE o.id = $1`, [id]);
   const o = res?.rows[0];
   if (!res) return <p aria-busy="true">Loading…</p>;
@@ -146,17 +152,7 @@ export function OpportunityDetail({ me, base, id }: { me: Me; base: string; id: 
         {o.company_id && <p>For <Link to={`${base}/companies/${o.company_id}`}>{o.company ?? 'a company'}</Link></p>}
         {o.lead_id && <p>Converted from <Link to={`${base}/leads/${o.lead_id}`}>a lead</Link></p>}
         <label className="row">
-          Stage{' '}
-          <select
-            value={o.stage}
-            disabled={!canEdit}
-            onChange={(e) => {
-              const to = stages.find((s) => s.key === e.target.value);
-              if (to) void move(o.id, to);
-            }}
-          >
-            {stages.map((s) => <option key={s.key} value={s.key}>{s.label}</option>)}
-          </select>
+          Stage <StageSelect id={o.id} stage={o.stage} stages={stages} disabled={!canEdit} />
         </label>
         <RecordForm table="opportunities" id={id} fields={OPP_FIELDS} row={{ ...o, sync: null }} disabled={!canEdit} />
       </section>

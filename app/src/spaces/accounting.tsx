@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { INVOICE_STATUSES, PAYMENT_STATUSES } from '@streamflow/schema';
 import { LoadError, OnlineOnly, useServerData } from './online-only.tsx';
 
 interface Revenue {
@@ -91,32 +92,28 @@ function TenantStatusFilter(props: { tenants: ServedTenant[]; tenant: string; se
 interface InvoiceRow { id: string; tenant: string; number: string; status: string; currency: string; total: string; amount_paid: string; issued_at: string | null; due_at: string | null; company: string | null }
 interface PaymentRow { id: string; tenant: string; invoice_number: string | null; amount: string; currency: string; method: string; status: string; received_at: string | null }
 
-export function AccountingInvoices() {
+/** One cursor-paged accounting list: filters, table and paging, with the route's own columns. */
+function AccountingList<T extends { id: string }>(props: {
+  route: 'invoices' | 'payments';
+  title: string;
+  statuses: readonly string[];
+  head: string[];
+  row: (r: T) => ReactNode;
+}) {
   const tenants = useServerData<{ tenants: ServedTenant[] }>('/api/accounting/tenants').data?.tenants ?? [];
   const [tenant, setTenant] = useState('');
   const [status, setStatus] = useState('');
-  const list = useAccountingList<InvoiceRow>('invoices', tenant, status);
+  const list = useAccountingList<T>(props.route, tenant, status);
+  const id = `acct-${props.route}`;
   return (
-    <OnlineOnly title="Invoices">
-      <section className="card" aria-labelledby="acct-inv">
-        <h1 id="acct-inv">Invoices</h1>
-        <TenantStatusFilter tenants={tenants} tenant={tenant} setTenant={(v) => { setTenant(v); list.reset(); }} statuses={['draft', 'open', 'paid', 'void', 'uncollectible']} status={status} setStatus={(v) => { setStatus(v); list.reset(); }} />
+    <OnlineOnly title={props.title}>
+      <section className="card" aria-labelledby={id}>
+        <h1 id={id}>{props.title}</h1>
+        <TenantStatusFilter tenants={tenants} tenant={tenant} setTenant={(v) => { setTenant(v); list.reset(); }} statuses={props.statuses} status={status} setStatus={(v) => { setStatus(v); list.reset(); }} />
         <LoadError error={list.error} />
         <table className="list">
-          <thead><tr><th scope="col">Number</th><th scope="col">Tenant</th><th scope="col">Customer</th><th scope="col">Status</th><th scope="col">Total</th><th scope="col">Paid</th><th scope="col">Due</th></tr></thead>
-          <tbody>
-            {list.page.rows.map((i) => (
-              <tr key={i.id}>
-                <th scope="row">{i.number}</th>
-                <td>{i.tenant}</td>
-                <td>{i.company ?? ''}</td>
-                <td>{i.status}</td>
-                <td>{amount(i.total, i.currency)}</td>
-                <td>{amount(i.amount_paid, i.currency)}</td>
-                <td>{i.due_at ? i.due_at.slice(0, 10) : ''}</td>
-              </tr>
-            ))}
-          </tbody>
+          <thead><tr>{props.head.map((h) => <th key={h} scope="col">{h}</th>)}</tr></thead>
+          <tbody>{list.page.rows.map((r) => <tr key={r.id}>{props.row(r)}</tr>)}</tbody>
         </table>
         <div className="row">
           {list.newer && <button type="button" className="secondary" onClick={list.newer}>Newer</button>}
@@ -127,37 +124,45 @@ export function AccountingInvoices() {
   );
 }
 
-export function AccountingPayments() {
-  const tenants = useServerData<{ tenants: ServedTenant[] }>('/api/accounting/tenants').data?.tenants ?? [];
-  const [tenant, setTenant] = useState('');
-  const [status, setStatus] = useState('');
-  const list = useAccountingList<PaymentRow>('payments', tenant, status);
+export function AccountingInvoices() {
   return (
-    <OnlineOnly title="Payments">
-      <section className="card" aria-labelledby="acct-pay">
-        <h1 id="acct-pay">Payments</h1>
-        <TenantStatusFilter tenants={tenants} tenant={tenant} setTenant={(v) => { setTenant(v); list.reset(); }} statuses={['pending', 'succeeded', 'failed', 'refunded']} status={status} setStatus={(v) => { setStatus(v); list.reset(); }} />
-        <LoadError error={list.error} />
-        <table className="list">
-          <thead><tr><th scope="col">Received</th><th scope="col">Tenant</th><th scope="col">Invoice</th><th scope="col">Method</th><th scope="col">Status</th><th scope="col">Amount</th></tr></thead>
-          <tbody>
-            {list.page.rows.map((p) => (
-              <tr key={p.id}>
-                <td>{p.received_at ? p.received_at.slice(0, 10) : ''}</td>
-                <td>{p.tenant}</td>
-                <th scope="row">{p.invoice_number ?? ''}</th>
-                <td>{p.method.replace('_', ' ')}</td>
-                <td>{p.status}</td>
-                <td>{amount(p.amount, p.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <div className="row">
-          {list.newer && <button type="button" className="secondary" onClick={list.newer}>Newer</button>}
-          {list.page.next && <button type="button" className="secondary" onClick={() => list.older()}>Older</button>}
-        </div>
-      </section>
-    </OnlineOnly>
+    <AccountingList<InvoiceRow>
+      route="invoices"
+      title="Invoices"
+      statuses={INVOICE_STATUSES}
+      head={['Number', 'Tenant', 'Customer', 'Status', 'Total', 'Paid', 'Due']}
+      row={(i) => (
+        <>
+          <th scope="row">{i.number}</th>
+          <td>{i.tenant}</td>
+          <td>{i.company ?? ''}</td>
+          <td>{i.status}</td>
+          <td>{amount(i.total, i.currency)}</td>
+          <td>{amount(i.amount_paid, i.currency)}</td>
+          <td>{i.due_at ? i.due_at.slice(0, 10) : ''}</td>
+        </>
+      )}
+    />
+  );
+}
+
+export function AccountingPayments() {
+  return (
+    <AccountingList<PaymentRow>
+      route="payments"
+      title="Payments"
+      statuses={PAYMENT_STATUSES}
+      head={['Received', 'Tenant', 'Invoice', 'Method', 'Status', 'Amount']}
+      row={(p) => (
+        <>
+          <td>{p.received_at ? p.received_at.slice(0, 10) : ''}</td>
+          <td>{p.tenant}</td>
+          <th scope="row">{p.invoice_number ?? ''}</th>
+          <td>{p.method.replace('_', ' ')}</td>
+          <td>{p.status}</td>
+          <td>{amount(p.amount, p.currency)}</td>
+        </>
+      )}
+    />
   );
 }
