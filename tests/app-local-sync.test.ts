@@ -5,10 +5,8 @@
  * through /api/write. What the browser adds (worker, tabs, IndexedDB) is the
  * Playwright suite's part.
  */
-import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { electricSync } from '@electric-sql/pglite-sync';
-import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClientDdl } from '../app/src/local-db/ddl.ts';
@@ -19,13 +17,14 @@ import { seedDemo } from '../sync-server/src/seed/demo.ts';
 import { buildTestApp } from '../sync-server/src/testing/app.ts';
 import { signIn, type SignedIn } from '../sync-server/src/testing/auth.ts';
 import { createTestPglite } from '../sync-server/src/testing/db.ts';
+import { listenOnLoopback } from '../sync-server/src/testing/listen.ts';
 import { mutation, postWrite } from '../sync-server/src/testing/mutations.ts';
 import { eventually } from '../sync-server/src/shapes/test-client.ts';
 
 describe('the app data layer against sync-server', () => {
   let db: Database;
   let t: ReturnType<typeof buildTestApp>;
-  let server: ServerType;
+  let server: Awaited<ReturnType<typeof listenOnLoopback>> | undefined;
   let origin: string;
   let owner: SignedIn;
   let worker: SignedIn;
@@ -65,18 +64,14 @@ describe('the app data layer against sync-server', () => {
     db = await createTestPglite();
     await seedDemo(db);
     t = buildTestApp(db, { env: { SHAPE_LIVE_TIMEOUT_MS: '2000' } });
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((r) => server.once('listening', () => r()));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(t.app.fetch);
+    origin = server.origin;
     owner = await signIn(t.app, 'owner@acme.test');
     worker = await signIn(t.app, 'worker@acme.test');
   });
   afterAll(async () => {
     await t?.shapes.close();
-    await new Promise<void>((r) => {
-      server?.close(() => r());
-      (server as unknown as { closeAllConnections?: () => void })?.closeAllConnections?.();
-    });
+    await server?.close();
     await db?.close();
   });
 

@@ -8,10 +8,8 @@
  * the local fake Stripe; and the link comes back into the local database
  * through the payment_requests shape (the official pglite-sync client).
  */
-import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { electricSync } from '@electric-sql/pglite-sync';
-import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_PAYMENT_REQUESTS_SQL, requestPayment, type PaymentRequestRow } from '../app/src/client/payment-requests.ts';
@@ -26,11 +24,12 @@ import { capturingMailer } from '../sync-server/src/mailer/mailer.ts';
 import { seedDemo } from '../sync-server/src/seed/demo.ts';
 import { signIn, type SignedIn } from '../sync-server/src/testing/auth.ts';
 import { createTestPglite } from '../sync-server/src/testing/db.ts';
+import { listenOnLoopback } from '../sync-server/src/testing/listen.ts';
 
 describe('Offline payment request: created offline in the app, uploaded twice, one session', () => {
   let db: Database;
   let h: BillingHarness;
-  let server: ServerType;
+  let server: Awaited<ReturnType<typeof listenOnLoopback>> | undefined;
   let origin: string;
   let collector: SignedIn;
   let account: string;
@@ -42,9 +41,8 @@ describe('Offline payment request: created offline in the app, uploaded twice, o
     db = await createTestPglite();
     await seedDemo(db);
     h = await startBillingHarness(db);
-    server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((r) => server.once('listening', () => r()));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(h.app.fetch);
+    origin = server.origin;
     // The owner sets up card payments once and lets the dispatcher (the manager role) collect in the field:
     // no template grants payments.create beyond the owner.
     const owner = await signIn(h.app, 'owner@acme.test');
@@ -57,10 +55,7 @@ describe('Offline payment request: created offline in the app, uploaded twice, o
   });
   afterAll(async () => {
     await h?.close();
-    await new Promise<void>((r) => {
-      server?.close(() => r());
-      (server as unknown as { closeAllConnections?: () => void })?.closeAllConnections?.();
-    });
+    await server?.close();
     await db?.close();
   });
 

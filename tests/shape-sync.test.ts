@@ -3,10 +3,8 @@
  * real port: the official pglite-sync into the app's local store, caught up
  * without live long-polls and woken by /api/sync/wake.
  */
-import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { electricSync } from '@electric-sql/pglite-sync';
-import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClientDdl } from '../app/src/local-db/ddl.ts';
@@ -16,6 +14,7 @@ import { seedDemo } from '../sync-server/src/seed/demo.ts';
 import { buildTestApp } from '../sync-server/src/testing/app.ts';
 import { signIn, type SignedIn } from '../sync-server/src/testing/auth.ts';
 import { createTestPglite } from '../sync-server/src/testing/db.ts';
+import { listenOnLoopback } from '../sync-server/src/testing/listen.ts';
 import { mutation, postWrite } from '../sync-server/src/testing/mutations.ts';
 import { clientRows, eventually } from '../sync-server/src/shapes/test-client.ts';
 import { serverRows } from '../sync-server/src/shapes/test-support.ts';
@@ -23,7 +22,7 @@ import { serverRows } from '../sync-server/src/shapes/test-support.ts';
 describe('the app syncing shapes into its local store', () => {
   let db: Database;
   let t: ReturnType<typeof buildTestApp>;
-  let server: ServerType;
+  let server: Awaited<ReturnType<typeof listenOnLoopback>> | undefined;
   let origin: string;
   let owner: SignedIn;
 
@@ -39,17 +38,13 @@ describe('the app syncing shapes into its local store', () => {
     db = await createTestPglite();
     await seedDemo(db);
     t = buildTestApp(db, { env: { SHAPE_LIVE_TIMEOUT_MS: '1000' } });
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((r) => server.once('listening', () => r()));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(t.app.fetch);
+    origin = server.origin;
     owner = await signIn(t.app, 'owner@acme.test');
   });
   afterAll(async () => {
     await t?.shapes.close();
-    await new Promise<void>((r) => {
-      server?.close(() => r());
-      (server as unknown as { closeAllConnections?: () => void })?.closeAllConnections?.();
-    });
+    await server?.close();
     await db?.close();
   });
 
