@@ -12,7 +12,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { electricSync } from '@electric-sql/pglite-sync';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LATEST_PAYMENT_REQUESTS_SQL, requestPayment, type PaymentRequestRow } from '../app/src/client/payment-requests.ts';
+import { LATEST_PAYMENT_REQUESTS_SQL, requestPayment, type PaymentRequestRow } from '../app/src/invoices/payment-requests.ts';
 import { buildClientDdl } from '../app/src/local-db/ddl.ts';
 import { catchUpShapes } from '../app/src/sync/shape-sync.ts';
 import { flushOnce } from '../app/src/sync/uploader.ts';

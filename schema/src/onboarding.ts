@@ -56,6 +56,7 @@ export interface OnboardingView {
   isOwner: boolean;
   wizard: { status: 'pending' | 'in_progress' | 'skipped' | 'completed'; step: WizardStep | null; completedSteps: WizardStep[] };
   businessHours: BusinessHours | null;
+  brandColor: string | null;
   modules: { key: ModuleKey; enabled: boolean; core: boolean }[];
   roles: { key: string; name: string }[];
   invitations: { email: string; role: string | null; status: string }[];

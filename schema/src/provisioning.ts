@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { companyName, personName } from './profile.ts';
 
 /**
  * Request bodies of tenant provisioning (PRODUCT.md 3), shared by
@@ -8,8 +9,6 @@ import { z } from 'zod';
 export const PLANS = ['starter', 'pro', 'enterprise'] as const;
 export type Plan = (typeof PLANS)[number];
 
-const companyName = z.string().trim().min(2).max(120);
-const personName = z.string().trim().min(1).max(120);
 const email = z
   .email()
   .max(320)

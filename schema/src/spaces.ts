@@ -14,7 +14,7 @@ export type SpaceName = (typeof SPACE_NAMES)[number];
 export const CLIENT_PAGES = ['dashboard', 'leads', 'companies', 'contacts', 'opportunities', 'tasks', 'work-orders', 'clock', 'invoices', 'team', 'settings'] as const;
 
 /** Paths anyone may open, signed in or not. */
-const OPEN_PATHS = new Set(['/', '/signup', '/reset-password', '/forgot-password']);
+const OPEN_PATHS = new Set(['/', '/signup', '/verify-email', '/reset-password', '/forgot-password']);
 
 export interface PageViewer {
   space: SpaceName;

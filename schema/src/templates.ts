@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { elevationPolicySchema } from './elevation.ts';
 import { isPermission, PERMISSIONS } from './permissions.ts';
 
 /**
@@ -89,6 +90,8 @@ export const roleTemplateSchema = z
     permissions: z.union([z.literal('*'), z.array(z.string().refine(isPermission, 'not in the permission registry'))]),
     /** First-run tips shown to members of this role (not to owners, who get the wizard). */
     tips: z.array(z.string().min(1).max(240)).default([]),
+    /** Break-glass policy (docs/elevation.md); absent: the default role's of the same key, else owner approval for everything. */
+    elevation: elevationPolicySchema.optional(),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import { staticAppRoutes } from './routes/static-app.ts';
 import { pageGuard } from './routes/page-guard.ts';
 import { writeRoutes } from './write/route.ts';
 import { adminRoutes } from './admin/routes.ts';
+import { elevationRequestRoutes } from './admin/elevation-request-routes.ts';
 import { jobsRoutes } from './jobs/routes.ts';
 import { onboardingRoutes } from './onboarding/routes.ts';
 import { provisioningRoutes } from './provisioning/routes.ts';
@@ -19,6 +20,7 @@ import { createMetrics } from './metrics.ts';
 import { originCheck, securityHeaders } from './middleware/security-headers.ts';
 import { rateLimits } from './rate-limit/limits.ts';
 import { authAudit } from './auth/auth-audit.ts';
+import { authBodyType } from './auth/auth-gateway.ts';
 import { shapeEngineFor, shapeRoutes } from './shapes/route.ts';
 import type { BillingDeps } from './billing/deps.ts';
 import { clientBillingRoutes } from './billing/connect-routes.ts';
@@ -27,6 +29,7 @@ import { billingRoutes } from './billing/provider-routes.ts';
 import { createStripe } from './billing/stripe-client.ts';
 import { stripeWebhookRoutes } from './billing/webhook-routes.ts';
 import { teamRoutes } from './admin/team.ts';
+import { sessionRoutes } from './auth/sessions.ts';
 import { accountingRoutes } from './accounting/routes.ts';
 import { diagnosticsRoutes } from './dev/diagnostics.ts';
 
@@ -45,6 +48,8 @@ export function createApp(deps: Deps) {
   app.use(securityHeaders({ hsts: deps.env.NODE_ENV === 'production' }));
   app.use(originCheck([deps.env.PUBLIC_URL, ...deps.env.TRUSTED_ORIGINS]));
 
+  // Before the limiter and the audit: both read the JSON body, so no other body type may pass.
+  app.use('/api/auth/*', authBodyType);
   const limits = rateLimits(deps);
   for (const [path, mw] of limits.beforeSession) app.use(path, mw);
   app.use('/api/auth/*', authAudit(deps));
@@ -64,7 +69,9 @@ export function createApp(deps: Deps) {
   app.route('/', clientBillingRoutes(billing));
   app.route('/', stripeWebhookRoutes(billing));
   app.route('/', adminRoutes(deps));
+  app.route('/', elevationRequestRoutes(deps));
   app.route('/', teamRoutes(deps));
+  app.route('/', sessionRoutes(deps));
   app.route('/', accountingRoutes(deps));
   app.route('/', diagnosticsRoutes({ ...deps, metrics, engine: shapes }));
   app.route('/', impersonationRoutes(deps));

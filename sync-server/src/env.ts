@@ -68,6 +68,8 @@ const schema = z
       .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
       .refine((keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32), 'each key must be 32 bytes, base64-encoded'),
     SMTP_URL: optionalUrl,
+    /** Test and development only: without SMTP_URL, emails are appended to this file as JSON lines (the browser tests read links there). */
+    MAIL_OUTBOX_FILE: z.string().min(1).optional(),
     /** Sender address of outgoing email. */
     MAIL_FROM: z.string().min(3).default('StreamFlow <no-reply@streamflow.local>'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -117,6 +119,9 @@ const schema = z
     }
     if (env.SEED_DEMO === 'true') {
       ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'demo users are never seeded in production' });
+    }
+    if (env.MAIL_OUTBOX_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_OUTBOX_FILE'], message: 'emails are never written to a file in production' });
     }
   });
 

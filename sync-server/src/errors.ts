@@ -9,26 +9,33 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export class AppError extends HTTPException {
   readonly code: string;
   readonly details: Record<string, unknown>;
+  /** For the operator only: logged by `onError`, never sent (e.g. which server variable is missing). */
+  readonly logDetails: Record<string, unknown> | undefined;
 
   constructor(
     status: ContentfulStatusCode,
     code: string,
     message: string,
     details: Record<string, unknown> = {},
+    logDetails?: Record<string, unknown>,
   ) {
     super(status, { message });
     this.code = code;
     this.details = details;
+    this.logDetails = logDetails;
   }
 }
 
 /** Codes shared by every capability; each capability declares its own beside its routes. */
 export const CommonErrors = {
+  BAD_REQUEST: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A body that is not JSON where JSON is required (also any stray JSON SyntaxError). */
+  INVALID_JSON: 'INVALID_JSON',
   RATE_LIMITED: 'RATE_LIMITED',
   NOT_READY: 'NOT_READY',
   INTERNAL: 'INTERNAL',
@@ -51,7 +58,7 @@ export function envelope(
 export function codeForStatus(status: number): string {
   switch (status) {
     case 400:
-      return 'BAD_REQUEST';
+      return CommonErrors.BAD_REQUEST;
     case 401:
       return CommonErrors.UNAUTHENTICATED;
     case 403:
@@ -65,6 +72,6 @@ export function codeForStatus(status: number): string {
     case 429:
       return CommonErrors.RATE_LIMITED;
     default:
-      return status >= 500 ? CommonErrors.INTERNAL : 'BAD_REQUEST';
+      return status >= 500 ? CommonErrors.INTERNAL : CommonErrors.BAD_REQUEST;
   }
 }

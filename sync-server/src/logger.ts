@@ -1,6 +1,10 @@
+import { redactError } from './redact.ts';
+
 /**
  * Structured JSON logs, one object per line. Request handlers log through a
- * child carrying the request id and tenant id.
+ * child carrying the request id and tenant id. An error anywhere in the
+ * fields is written with its causes and without the values of a failing
+ * query (redact.ts): bound parameters never reach a log line.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -37,6 +41,6 @@ export function createLogger(
 
 function jsonSafe(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error) return redactError(value);
   return value;
 }

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createAuth } from './auth/better-auth.ts';
-import { logMailer, smtpMailer } from './mailer/mailer.ts';
+import { fileMailer, logMailer, smtpMailer } from './mailer/mailer.ts';
 import { systemClock } from './clock.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { EnvError, parseEnv } from './env.ts';
@@ -23,9 +23,11 @@ async function main() {
   const { db, seeded } = await prepareDatabase(env, dataDir, logger, { seed: true });
   const mailer = env.SMTP_URL
     ? smtpMailer(env.SMTP_URL, env.MAIL_FROM)
-    : logMailer(logger.child({ component: 'mailer' }), {
-        includeBody: env.NODE_ENV !== 'production',
-      });
+    : env.MAIL_OUTBOX_FILE
+      ? fileMailer(env.MAIL_OUTBOX_FILE)
+      : logMailer(logger.child({ component: 'mailer' }), {
+          includeBody: env.NODE_ENV !== 'production',
+        });
   const auth = createAuth({ db, env, logger, mailer });
   const shapes = shapeEngineFor({ db, env, logger });
   await shapes.start();

@@ -180,20 +180,25 @@ export function adminSuite(engine: TestEngine) {
       ]);
     });
 
-    it('lets an elevated worker use the scope on the write API until the clock passes expires_at', async () => {
+    it('lets a worker use an owner-approved scope on the write API from the next batch until the clock passes expires_at', async () => {
       const [l] = await db.rows<{ id: string; name: string }>(
         sql`select l.id, l.name from leads l join organization o on o.id = l.org_id where o.slug = 'acme' limit 1`,
       );
       const rename = (name: string, base: string) =>
         postWrite(t.app, worker.headers, [mutation.update('leads', l?.id ?? '', { name }, { name: base })]);
       expect((await rename('Before elevation', l?.name ?? '')).body.results[0]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' });
-      const granted = await call(worker, 'POST', '/api/admin/elevations', {
+      // leads.update is beyond a field worker's ceiling: it waits for an owner, and does nothing until then.
+      const asked = await call(worker, 'POST', '/api/admin/elevations', {
         scopes: ['leads.read', 'leads.update'],
         reason: 'Fixing a lead name while the office is closed',
         minutes: 5,
         password: 'streamflow-demo',
       });
-      expect(granted.status).toBe(201);
+      expect(asked.status).toBe(202);
+      expect(asked.body).toMatchObject({ status: 'pending', beyond: ['leads.update'] });
+      expect((await rename('While pending', l?.name ?? '')).body.results[0]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' });
+      const approved = await call(owner, 'POST', `/api/admin/elevation-requests/${String(asked.body.id)}/approve`, {});
+      expect(approved.status).toBe(201);
       expect((await rename('During elevation', l?.name ?? '')).body.results[0]).toMatchObject({ status: 'applied' });
       t.clock.advance(5 * 60_000 + 1);
       expect((await rename('After expiry', 'During elevation')).body.results[0]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' });
@@ -239,6 +244,33 @@ export function adminSuite(engine: TestEngine) {
         action: string;
       }[];
       expect(theirs.some((e) => e.action.startsWith('roles.'))).toBe(false);
+    });
+
+    it('pages the audit log newest first by number, not text, across digit boundaries, skipping nothing (owner and staff)', async () => {
+      const [acme] = await db.rows<{ id: string }>(sql`select id from organization where slug = 'acme'`);
+      const [top] = await db.rows<{ max: string }>(sql`select coalesce(max(id), 0)::text as max from audit_log`);
+      // The next ids cross a power of ten (e.g. 997 .. 1004), below it sit the seeded 1..99..100.. ids.
+      const boundary = 10 ** String(Number(top?.max ?? 0) + 5).length;
+      await db.rows(sql`select setval(pg_get_serial_sequence('audit_log', 'id'), ${boundary - 4})`);
+      for (let i = 0; i < 8; i++) {
+        await db.rows(sql`insert into audit_log (org_id, space, action, outcome) values (${acme?.id ?? ''}, 'client', 'paging.test', 'succeeded')`);
+      }
+      await addTestUser(db, { email: 'audit-pager@platform.test', space: 'provider' });
+      const staff = await signIn(t.app, 'audit-pager@platform.test');
+      const expected = (await db.rows<{ id: string }>(sql`select id::text as id from audit_log where org_id = ${acme?.id ?? ''} order by audit_log.id desc`)).map((r) => r.id);
+      expect(expected.length).toBeGreaterThan(12);
+      for (const [who, query] of [[owner, ''], [staff, `&tenant=${acme?.id ?? ''}`]] as const) {
+        const seen: string[] = [];
+        let next: string | null = null;
+        do {
+          const page = await call(who, 'GET', `/api/admin/audit?limit=5${query}${next ? `&before=${next}` : ''}`);
+          expect(page.status).toBe(200);
+          seen.push(...(page.body.entries as { id: string }[]).map((e) => e.id));
+          next = page.body.next as string | null;
+        } while (next);
+        expect(seen[0]).toBe(String(boundary + 4));
+        expect(seen).toEqual(expected);
+      }
     });
 
     it('shows provider staff every tenant, narrowed by tenant on request, and refuses accounting staff', async () => {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { isPermission, type Permission } from '@streamflow/schema';
+import { isElevatable, isPermission, type ElevationBeyond, type ElevationPolicy, type Permission } from '@streamflow/schema';
 import { recordAudit } from '../audit/record.ts';
 import type { TenantPrincipal } from '../auth/principal.ts';
 import type { Database, Tx } from '../db/types.ts';
@@ -14,6 +14,7 @@ export const RoleErrors = {
   ROLE_IN_USE: 'ROLE_IN_USE',
   SYSTEM_ROLE: 'SYSTEM_ROLE',
   ROLE_KEY_TAKEN: 'ROLE_KEY_TAKEN',
+  SCOPE_NOT_ELEVATABLE: 'SCOPE_NOT_ELEVATABLE',
 } as const;
 
 export interface RoleView {
@@ -24,18 +25,29 @@ export interface RoleView {
   version: number;
   permissions: string[];
   members: number;
+  /** Break-glass policy (docs/elevation.md): granted at once up to `ceiling`; beyond it, ask an owner or refuse. */
+  elevation: ElevationPolicy;
 }
 
 /** Every role of the tenant with its permissions and member count (RLS-scoped transaction). */
 export async function listRoles(db: Database, tx: Tx): Promise<RoleView[]> {
-  const rows = await db.rows<{ id: string; key: string; name: string; is_system: boolean; version: number; permissions: string[] | null; members: number }>(
-    sql`select r.id, r.key, r.name, r.is_system, r.version,
+  const rows = await db.rows<{ id: string; key: string; name: string; is_system: boolean; version: number; permissions: string[] | null; members: number; elevation_ceiling: string[]; elevation_beyond: ElevationBeyond }>(
+    sql`select r.id, r.key, r.name, r.is_system, r.version, r.elevation_ceiling, r.elevation_beyond,
           (select array_agg(permission order by permission) from role_permissions rp where rp.role_id = r.id) as permissions,
           (select count(*)::int from member_roles mr where mr.role_id = r.id) as members
         from roles r order by r.is_system desc, r.key`,
     tx,
   );
-  return rows.map((r) => ({ id: r.id, key: r.key, name: r.name, isSystem: r.is_system, version: r.version, permissions: r.permissions ?? [], members: r.members }));
+  return rows.map((r) => ({
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    isSystem: r.is_system,
+    version: r.version,
+    permissions: r.permissions ?? [],
+    members: r.members,
+    elevation: { ceiling: [...r.elevation_ceiling].sort().filter(isPermission), beyond: r.elevation_beyond },
+  }));
 }
 
 async function role(db: Database, tx: Tx, id: string): Promise<RoleView> {
@@ -65,12 +77,21 @@ function checkPermissions(perms: string[]): Permission[] {
   return perms as Permission[];
 }
 
+/** A ceiling an owner sets: registry permissions an elevation may grant (never roles.manage and the like). */
+function checkCeiling(perms: string[]): Permission[] {
+  const known = checkPermissions(perms);
+  const locked = known.filter((x) => !isElevatable(x));
+  if (locked.length > 0) throw new AppError(422, RoleErrors.SCOPE_NOT_ELEVATABLE, `An elevation never grants ${locked.join(', ')}.`, { scopes: locked });
+  return [...new Set(known)];
+}
+
 export async function cloneRole(db: Database, tx: Tx, p: TenantPrincipal, sourceId: string, key: string, name: string, requestId: string | null): Promise<RoleView> {
   const source = await role(db, tx, sourceId);
   const taken = await db.rows(sql`select 1 from roles where key = ${key}`, tx);
   if (taken.length > 0) throw new AppError(409, RoleErrors.ROLE_KEY_TAKEN, `A role "${key}" exists already.`);
   const [created] = await db.rows<{ id: string }>(
-    sql`insert into roles (org_id, key, name, version) values (${p.orgId}, ${key}, ${name}, 0) returning id`,
+    sql`insert into roles (org_id, key, name, version, elevation_ceiling, elevation_beyond)
+        values (${p.orgId}, ${key}, ${name}, 0, ${`{${source.elevation.ceiling.join(',')}}`}::text[], ${source.elevation.beyond}) returning id`,
     tx,
   );
   const id = created?.id ?? '';
@@ -86,7 +107,7 @@ export async function updateRole(
   tx: Tx,
   p: TenantPrincipal,
   id: string,
-  patch: { name?: string; add?: string[]; remove?: string[] },
+  patch: { name?: string; add?: string[]; remove?: string[]; elevation?: { ceiling?: string[]; beyond?: ElevationBeyond } },
   requestId: string | null,
 ): Promise<RoleView> {
   const current = await role(db, tx, id);
@@ -95,12 +116,16 @@ export async function updateRole(
   if (current.key === 'owner' && remove.includes('roles.manage')) {
     throw new AppError(422, RoleErrors.OWNER_NEEDS_ROLES_MANAGE, 'The owner role cannot lose roles.manage.');
   }
+  const ceiling = patch.elevation?.ceiling === undefined ? undefined : checkCeiling(patch.elevation.ceiling);
   if (patch.name) await db.rows(sql`update roles set name = ${patch.name} where id = ${id}`, tx);
+  if (ceiling) await db.rows(sql`update roles set elevation_ceiling = ${`{${ceiling.join(',')}}`}::text[] where id = ${id}`, tx);
+  if (patch.elevation?.beyond) await db.rows(sql`update roles set elevation_beyond = ${patch.elevation.beyond} where id = ${id}`, tx);
   for (const perm of add) {
     await db.rows(sql`insert into role_permissions (org_id, role_id, permission) values (${p.orgId}, ${id}, ${perm}) on conflict do nothing`, tx);
   }
   for (const perm of remove) await db.rows(sql`delete from role_permissions where role_id = ${id} and permission = ${perm}`, tx);
-  await writeVersion(db, tx, p, id, { kind: 'updated', name: patch.name, add, remove }, requestId);
+  const elevation = patch.elevation ? { ceiling, beyond: patch.elevation.beyond } : undefined;
+  await writeVersion(db, tx, p, id, { kind: 'updated', name: patch.name, add, remove, elevation }, requestId);
   return role(db, tx, id);
 }
 

@@ -1,12 +1,16 @@
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { ELEVATION_BEYOND } from '@streamflow/schema';
 import { recordAudit } from '../audit/record.ts';
 import { principalOf, requirePerm, requireSpace, requireTenant, tenantPrincipalOf } from '../auth/guards.ts';
 import type { AppEnv, Deps } from '../context.ts';
 import { withPlatform, withTenant } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
-import { ElevationErrors, MAX_ELEVATION_MINUTES, checkScopes, grantElevation, reauthenticate, revokeElevation } from './elevation.ts';
+import { checkPassword } from '../auth/password-check.ts';
+import { readJson } from '../json-body.ts';
+import { ElevationErrors, MAX_ELEVATION_MINUTES, checkScopes, requestElevation, revokeElevation } from './elevation.ts';
+import { notifyApprovers } from './elevation-requests.ts';
 import { RoleErrors, assignRoles, cloneRole, deleteRole, listRoles, updateRole } from './roles-service.ts';
 
 const key = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'lowercase letters, digits and _');
@@ -27,15 +31,20 @@ export function adminRoutes(deps: Deps) {
     })
     .post('/api/admin/roles/:id/clone', tenant, manageRoles, async (c) => {
       const p = tenantPrincipalOf(c);
-      const body = z.object({ key, name: z.string().trim().min(1).max(80) }).parse(await c.req.json());
+      const body = z.object({ key, name: z.string().trim().min(1).max(80) }).parse(await readJson(c));
       const roleId = id(c.req.param('id'));
       return c.json(await withTenant(db, scope(p), (tx) => cloneRole(db, tx, p, roleId, body.key, body.name, c.get('requestId'))), 201);
     })
     .patch('/api/admin/roles/:id', tenant, manageRoles, async (c) => {
       const p = tenantPrincipalOf(c);
       const body = z
-        .object({ name: z.string().trim().min(1).max(80).optional(), add: z.array(z.string()).max(200).optional(), remove: z.array(z.string()).max(200).optional() })
-        .parse(await c.req.json());
+        .object({
+          name: z.string().trim().min(1).max(80).optional(),
+          add: z.array(z.string()).max(200).optional(),
+          remove: z.array(z.string()).max(200).optional(),
+          elevation: z.object({ ceiling: z.array(z.string()).max(200).optional(), beyond: z.enum(ELEVATION_BEYOND).optional() }).strict().optional(),
+        })
+        .parse(await readJson(c));
       const roleId = id(c.req.param('id'));
       return c.json(await withTenant(db, scope(p), (tx) => updateRole(db, tx, p, roleId, body, c.get('requestId'))));
     })
@@ -71,7 +80,7 @@ export function adminRoutes(deps: Deps) {
     })
     .put('/api/admin/members/:id/roles', tenant, manageRoles, async (c) => {
       const p = tenantPrincipalOf(c);
-      const body = z.object({ roleIds: z.array(uuid).min(1).max(20) }).parse(await c.req.json());
+      const body = z.object({ roleIds: z.array(uuid).min(1).max(20) }).parse(await readJson(c));
       const memberId = z.string().min(1).max(64).parse(c.req.param('id'));
       const roles = await withTenant(db, scope(p), (tx) => assignRoles(db, tx, p, memberId, body.roleIds, c.get('requestId')));
       return c.json({ roles });
@@ -85,7 +94,7 @@ export function adminRoutes(deps: Deps) {
           minutes: z.number().int().min(1).max(MAX_ELEVATION_MINUTES),
           password: z.string().min(1).max(200),
         })
-        .parse(await c.req.json());
+        .parse(await readJson(c));
       const refuse = async (err: AppError): Promise<never> => {
         await recordAudit(db, { action: 'elevation.grant', outcome: 'denied', actorUserId: p.userId, orgId: p.orgId, space: 'client', requestId: c.get('requestId'), details: { code: err.code, scopes: body.scopes, reason: body.reason } });
         throw err;
@@ -96,18 +105,24 @@ export function adminRoutes(deps: Deps) {
         if (err instanceof AppError) await refuse(err);
         throw err;
       }
-      if (!(await reauthenticate(db, p.userId, body.password))) {
+      if (!(await checkPassword(deps, c, p.userId, body.password))) {
         await refuse(new AppError(403, ElevationErrors.REAUTH_FAILED, 'The password is not right.'));
       }
-      const granted = await withTenant(db, scope(p), (tx) => grantElevation(db, tx, clock, p, body, c.get('requestId')));
-      return c.json(granted, 201);
+      // Within the ceiling: granted (201). Beyond it: waits for an owner (202), who is emailed.
+      // A refusal of the policy (not allowed, a cap) rolls the transaction back and is audited here.
+      const decided = await withTenant(db, scope(p), (tx) => requestElevation(db, tx, clock, p, body, c.get('requestId'))).catch((err: unknown) =>
+        err instanceof AppError ? refuse(err) : Promise.reject(err instanceof Error ? err : new Error(String(err))),
+      );
+      if (decided.status === 'active') return c.json(decided, 201);
+      await notifyApprovers(deps, p, decided);
+      return c.json(decided, 202);
     })
     .get('/api/admin/elevations', tenant, async (c) => {
       const p = tenantPrincipalOf(c);
       const now = clock.now().toISOString();
       const rows = await withTenant(db, scope(p), (tx) =>
         db.rows(
-          sql`select id, user_id, scopes, reason, expires_at, revoked_at, created_at,
+          sql`select id, user_id, scopes, reason, granted_at, expires_at, revoked_at, created_at, request_id, approved_by,
                 (revoked_at is null and expires_at > ${now}::timestamptz) as active
               from elevations where user_id = ${p.userId} or ${p.perms.has('roles.manage')} order by created_at desc limit 100`,
           tx,
@@ -141,6 +156,8 @@ export function adminRoutes(deps: Deps) {
         and (${q.actor ?? null}::text is null or actor_user_id = ${q.actor ?? null})
         and (${q.target ?? null}::text is null or target_id = ${q.target ?? null})
         and (${q.tenant ?? null}::text is null or org_id = ${q.tenant ?? null})`;
+      // id is sent as text (bigint); ordering and the cursor use the column itself, audit_log.id,
+      // since a bare "order by id" would bind to the text output column and sort 9 after 10.
       const select = sql`select id::text, at, request_id, actor_user_id, org_id, space, action, target_table, target_id, outcome, details from audit_log`;
       let rows: Record<string, unknown>[];
       if (p.space === 'client') {
@@ -149,11 +166,11 @@ export function adminRoutes(deps: Deps) {
           throw new AppError(403, 'FORBIDDEN', 'You do not have permission to do this.');
         }
         rows = await withTenant(db, { orgId: p.orgId, userId: p.userId }, (tx) =>
-          db.rows(sql`${select} where ${filters} order by id desc limit ${q.limit}`, tx),
+          db.rows(sql`${select} where ${filters} order by audit_log.id desc limit ${q.limit}`, tx),
         );
       } else {
         rows = await withPlatform(db, { action: 'audit.read', actorUserId: p.userId, requestId: c.get('requestId') }, (tx) =>
-          db.rows(sql`${select} where ${filters} order by id desc limit ${q.limit}`, tx),
+          db.rows(sql`${select} where ${filters} order by audit_log.id desc limit ${q.limit}`, tx),
         );
       }
       const last = rows.at(-1);

@@ -4,11 +4,12 @@ import { createMiddleware } from 'hono/factory';
 import { recordAudit, type AuditEntry } from '../audit/record.ts';
 import type { AppEnv, Deps } from '../context.ts';
 import { clientIp } from '../rate-limit/token-bucket.ts';
+import { mediaType } from './auth-gateway.ts';
 import { pickActiveTenant } from './tenancy.ts';
 
 /** A string field of the JSON body, or null. Reads a clone, so better-auth still gets the body. */
 async function bodyField(c: Context<AppEnv>, field: string): Promise<string | null> {
-  if (!c.req.header('content-type')?.includes('application/json')) return null;
+  if (mediaType(c.req.header('content-type')) !== 'application/json') return null;
   try {
     const body: unknown = await c.req.raw.clone().json();
     const v = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;

@@ -158,4 +158,31 @@ describe('auth and /api/me', () => {
       { action: 'auth.password_reset', outcome: 'failed', target_id: null },
     ]);
   });
+
+  it('keeps a user\'s theme on the server for every device, refusing a theme that does not exist', async () => {
+    const owner = await signIn(t.app, 'manager@acme.test');
+    const before = (await (await me(owner.headers)).json()) as { theme: string | null; brandColor: string | null };
+    expect(before.theme).toBeNull();
+    const put = (body: unknown) =>
+      t.app.request('/api/me/preferences', { method: 'PUT', headers: { ...owner.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const bad = await put({ theme: 'neon' });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+    expect((await put({ theme: 'forest', extra: 1 })).status).toBe(422);
+    expect((await put({ theme: 'forest' })).status).toBe(200);
+    // Another device (a second sign-in) gets the same theme.
+    const other = await signIn(t.app, 'manager@acme.test');
+    expect(((await (await me(other.headers)).json()) as { theme: string }).theme).toBe('forest');
+    // Nobody else's changed.
+    const owner2 = await signIn(t.app, 'owner@acme.test');
+    expect(((await (await me(owner2.headers)).json()) as { theme: string | null }).theme).toBeNull();
+  });
+
+  it('sends the tenant\'s brand colour to its members, and none to staff spaces', async () => {
+    await db.rows(sql`update organization set settings = settings || '{"brandColor":"#0a6a86"}'::jsonb where id = ${acmeId}`);
+    const worker = await signIn(t.app, 'worker@acme.test');
+    expect(((await (await me(worker.headers)).json()) as { brandColor: string | null }).brandColor).toBe('#0a6a86');
+    const provider = await signIn(t.app, 'provider@streamflow.test');
+    expect(((await (await me(provider.headers)).json()) as { brandColor: string | null }).brandColor).toBeNull();
+  });
 });

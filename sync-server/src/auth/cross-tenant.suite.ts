@@ -20,7 +20,10 @@ interface AcmeIds {
   staffRoleId: string;
   memberId: string;
   elevationId: string;
+  requestId: string;
   jobId: string;
+  /** A session of Acme's worker (the phone another tenant's owner would like to sign out). */
+  sessionId: string;
 }
 
 /**
@@ -34,7 +37,14 @@ const ID_ROUTES: Record<string, IdCase> = {
   'GET /api/admin/roles/:id/versions': { id: (a) => a.roleId },
   'PUT /api/admin/members/:id/roles': { id: (a) => a.memberId, body: (a) => ({ roleIds: [a.roleId] }) },
   'DELETE /api/admin/elevations/:id': { id: (a) => a.elevationId },
+  'POST /api/admin/elevation-requests/:id/approve': { id: (a) => a.requestId, body: () => ({}) },
+  'POST /api/admin/elevation-requests/:id/deny': { id: (a) => a.requestId, body: () => ({}) },
+  'DELETE /api/admin/elevation-requests/:id': { id: (a) => a.requestId },
   'POST /api/dev/jobs/:id/retry': { id: (a) => a.jobId },
+  'GET /api/admin/members/:id/sessions': { id: (a) => a.memberId },
+  'DELETE /api/admin/members/:id/sessions': { id: (a) => a.memberId },
+  'DELETE /api/admin/members/:id/sessions/:sessionId': { id: (a) => a.memberId },
+  'DELETE /api/me/sessions/:sessionId': { id: (a) => a.sessionId },
 };
 
 /**
@@ -65,14 +75,17 @@ export function crossTenantSuite(engine: TestEngine) {
       }
       const [m] = await db.rows<{ h: string | null }>(sql`select md5(string_agg(t::text, '|' order by t::text)) as h from member t where organization_id = ${acme.orgId}`);
       const [o] = await db.rows<{ h: string | null }>(sql`select md5(t::text) as h from organization t where id = ${acme.orgId}`);
-      return { ...out, member: m?.h ?? '', organization: o?.h ?? '' };
+      const [s] = await db.rows<{ h: string | null }>(
+        sql`select md5(string_agg(s.id, '|' order by s.id)) as h from session s join member m on m.user_id = s.user_id where m.organization_id = ${acme.orgId}`,
+      );
+      return { ...out, member: m?.h ?? '', organization: o?.h ?? '', sessions: s?.h ?? '' };
     };
 
     beforeAll(async () => {
       db = await engine.open();
       await seedDemo(db);
       t = buildTestApp(db);
-      const [ids] = await db.rows<Omit<AcmeIds, 'elevationId' | 'jobId'>>(sql`
+      const [ids] = await db.rows<Omit<AcmeIds, 'elevationId' | 'requestId' | 'jobId'>>(sql`
         select o.id as "orgId",
           (select id from roles where org_id = o.id and key = 'manager') as "roleId",
           (select id from roles where org_id = o.id and key = 'staff') as "staffRoleId",
@@ -84,10 +97,16 @@ export function crossTenantSuite(engine: TestEngine) {
         sql`insert into elevations (org_id, user_id, scopes, reason, expires_at)
             values (${ids.orgId}, ${worker?.id ?? ''}, '{leads.read}', 'Customer on the phone', now() + interval '1 hour') returning id`,
       );
+      const [request] = await db.rows<{ id: string }>(
+        sql`insert into elevation_requests (org_id, user_id, scopes, reason, minutes, requested_at)
+            values (${ids.orgId}, ${worker?.id ?? ''}, '{audit.read}', 'Checking who changed a lead', 15, now()) returning id`,
+      );
       const [job] = await db.rows<{ id: string }>(
         sql`insert into jobs (kind, org_id, status, attempts) values ('email', ${ids.orgId}, 'dead', 8) returning id`,
       );
-      acme = { ...ids, elevationId: elevation?.id ?? '', jobId: job?.id ?? '' };
+      await signIn(t.app, 'worker@acme.test');
+      const [session] = await db.rows<{ id: string }>(sql`select id from session where user_id = ${worker?.id ?? ''} limit 1`);
+      acme = { ...ids, elevationId: elevation?.id ?? '', requestId: request?.id ?? '', jobId: job?.id ?? '', sessionId: session?.id ?? '' };
       globex = await signIn(t.app, 'owner@globex.test');
     });
     afterAll(async () => {
@@ -102,7 +121,7 @@ export function crossTenantSuite(engine: TestEngine) {
       const got: Record<string, number> = {};
       for (const [route, spec] of Object.entries(ID_ROUTES)) {
         const [method, pattern] = route.split(' ') as [string, string];
-        const path = pattern.replace(/:[a-zA-Z]+/, spec.id(acme));
+        const path = pattern.replace(/:[a-zA-Z]+/, spec.id(acme)).replace(':sessionId', acme.sessionId);
         const body = spec.body?.(acme);
         const res = await t.app.request(path, {
           method,

@@ -2,11 +2,13 @@ import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { reauthenticate, ElevationErrors } from '../admin/elevation.ts';
+import { ElevationErrors } from '../admin/elevation.ts';
+import { checkPassword } from './password-check.ts';
 import { recordAudit } from '../audit/record.ts';
 import type { AppEnv, Deps } from '../context.ts';
 import { withPlatform } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
+import { readJson } from '../json-body.ts';
 import { principalOf, requireAuth, requireSpace } from './guards.ts';
 
 /** Keys whose values are masked in every JSON response to an impersonating staff member. */
@@ -66,8 +68,8 @@ export function impersonationRoutes(deps: Deps) {
           minutes: z.number().int().min(1).max(60),
           password: z.string().min(1).max(200),
         })
-        .parse(await c.req.json());
-      if (!(await reauthenticate(db, p.userId, body.password))) {
+        .parse(await readJson(c));
+      if (!(await checkPassword(deps, c, p.userId, body.password))) {
         await recordAudit(db, { action: 'impersonation.start', outcome: 'denied', actorUserId: p.userId, space: 'provider', requestId: c.get('requestId'), details: { reason: 'reauth failed' } });
         throw new AppError(403, ElevationErrors.REAUTH_FAILED, 'The password is not right.');
       }

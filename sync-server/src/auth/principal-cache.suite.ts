@@ -98,15 +98,29 @@ export function principalCacheSuite(engine: TestEngine) {
       expect(await leadRow(m.pk.id)).toBeUndefined();
     });
 
-    it('uses an elevation granted on another instance at once, and drops it at revocation and at expiry', async () => {
+    it('uses an elevation approved on another instance at once, and drops it at revocation and at expiry', async () => {
       const { s } = await cachedOnB('worker');
-      const grant = () =>
+      const owner = await signIn(a.app, 'owner@acme.test');
+      // leads.create is beyond a field worker's ceiling: asked on A, approved by the owner on A (docs/elevation.md).
+      const ask = () =>
         a.app.request('/api/admin/elevations', {
           method: 'POST',
           headers: { ...s.headers, 'content-type': 'application/json' },
           body: JSON.stringify({ scopes: ['leads.create'], reason: 'Logging a lead for a customer on site', minutes: 5, password: 'streamflow-demo' }),
         });
-      const first = await grant();
+      const approve = async (asked: Response) => {
+        expect(asked.status).toBe(202);
+        const { id: requestId } = (await asked.json()) as { id: string };
+        return a.app.request(`/api/admin/elevation-requests/${requestId}/approve`, {
+          method: 'POST',
+          headers: { ...owner.headers, 'content-type': 'application/json' },
+          body: '{}',
+        });
+      };
+      const asked = await ask();
+      const pending = leadInsert('Pending');
+      expect((await postWrite(b.app, s.headers, [pending])).body.results[0]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' });
+      const first = await approve(asked);
       expect(first.status).toBe(201);
       expect((await postWrite(b.app, s.headers, [leadInsert('Elevated')])).body.results[0]?.status).toBe('applied');
       const id = ((await first.json()) as { id: string }).id;
@@ -114,7 +128,7 @@ export function principalCacheSuite(engine: TestEngine) {
       expect(revoked.status).toBe(204);
       expect((await postWrite(b.app, s.headers, [leadInsert('Revoked')])).body.results[0]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' });
 
-      expect((await grant()).status).toBe(201);
+      expect((await approve(await ask())).status).toBe(201);
       expect((await postWrite(b.app, s.headers, [leadInsert('Elevated again')])).body.results[0]?.status).toBe('applied');
       // Both instances' clocks move on past expires_at.
       a.clock.advance(5 * 60_000 + 1);

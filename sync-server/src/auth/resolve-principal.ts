@@ -27,13 +27,15 @@ export interface PrincipalRow extends Record<string, unknown> {
  * staff space, member id, role keys and effective permissions (roles' plus
  * the scopes of unrevoked, unexpired elevations). Filtered explicitly by user
  * and tenant, so it answers the same as the owner and inside that tenant's
- * RLS transaction (the write path runs it there, see write/ledger.ts).
+ * RLS transaction (the write path runs it there, see write/ledger.ts). The
+ * tenant role cannot read `platform_staff`: the staff space comes from a
+ * SECURITY DEFINER function (ADR 011).
  */
 export function principalQuery(userId: string, orgId: string | null, nowIso: string): SQL {
   return sql`
     with m as (select id from member where organization_id = ${orgId} and user_id = ${userId})
     select
-      (select space from platform_staff where user_id = ${userId}) as staff,
+      streamflow_staff_space(${userId}) as staff,
       (select id from m) as member_id,
       (select array_agg(r.key order by r.key) from member_roles mr join roles r on r.id = mr.role_id
         where mr.member_id = (select id from m) and mr.org_id = ${orgId}) as roles,

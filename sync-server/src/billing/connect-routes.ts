@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/record.ts';
 import { requirePerm, requireTenant, tenantPrincipalOf } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
 import { withTenant } from '../db/tenant.ts';
+import { readJson } from '../json-body.ts';
 import { accountHash, connectStatusOf, loadConnect } from './connect-account.ts';
 import { billingPageUrl, requireSecretBox, requireStripe, type BillingDeps } from './deps.ts';
 import { requireModule } from './entitlements.ts';
@@ -97,7 +98,7 @@ export function clientBillingRoutes(deps: BillingDeps) {
 
   app.post('/api/client-billing/checkout', requireTenant(deps), requirePerm(deps, 'payments.create'), requireModule(deps, 'client_payments'), async (c) => {
     const p = tenantPrincipalOf(c);
-    const input = checkoutInput.parse(await c.req.json());
+    const input = checkoutInput.parse(await readJson(c));
     const [inv] = await withTenant(db, { orgId: p.orgId }, (tx) =>
       db.rows<{ currency: string; total: string; amount_paid: string }>(sql`select currency, total::text as total, amount_paid::text as amount_paid from invoices where id = ${input.invoiceId}`, tx),
     );

@@ -16,8 +16,13 @@ export interface BillingDeps {
   stripeProvider: Stripe | null;
 }
 
-export function notConfigured(what: string): AppError {
-  return new AppError(503, BillingErrors.BILLING_NOT_CONFIGURED, `Billing is not configured on this server: ${what} is not set.`, { missing: what });
+/**
+ * 503 BILLING_NOT_CONFIGURED. The answer is a plain sentence: which server
+ * variable is missing goes only to the log (onError logs `logDetails`), so
+ * nobody learns the server's configuration from an error.
+ */
+export function notConfigured(variable: string): AppError {
+  return new AppError(503, BillingErrors.BILLING_NOT_CONFIGURED, 'Payments are not set up on this server yet.', {}, { missing: variable });
 }
 
 /** The Stripe client, or 503 BILLING_NOT_CONFIGURED. */

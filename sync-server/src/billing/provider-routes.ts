@@ -8,6 +8,7 @@ import { principalOf, requirePerm, requireSpace, requireTenant, tenantPrincipalO
 import { withPlatform } from '../db/tenant.ts';
 import type { AppEnv } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { readJson } from '../json-body.ts';
 import { ensureCustomer } from './customer.ts';
 import { billingPageUrl, notConfigured, requireStripe, type BillingDeps } from './deps.ts';
 import { readEntitlements } from './entitlements.ts';
@@ -49,7 +50,7 @@ export function billingRoutes(deps: BillingDeps) {
 
   app.post('/api/billing/checkout', ...ownerOnly, async (c) => {
     const p = tenantPrincipalOf(c);
-    const input = checkoutInput.parse(await c.req.json());
+    const input = checkoutInput.parse(await readJson(c));
     const stripe = requireStripe(deps);
     const price = input.kind === 'subscription' ? planPrices(env)[input.plan] : packPrices(env)[input.pack as keyof ReturnType<typeof packPrices>];
     if (!price) throw notConfigured(input.kind === 'subscription' ? `PROVIDER_STRIPE_PRICE_${input.plan.toUpperCase()}` : `PROVIDER_STRIPE_PRICE_${input.pack.toUpperCase()}`);

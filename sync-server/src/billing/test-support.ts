@@ -50,9 +50,9 @@ export async function startBillingHarness(db: Database, opts: { env?: Record<str
     ...(o.account ? { account: o.account } : {}),
   });
 
-  /** Signs `body` for real with the endpoint's secret (or `secret`) at the server clock's time. */
-  const sign = (body: string, secret: string) =>
-    Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: Math.floor(base.clock.now().getTime() / 1000) });
+  /** Signs `body` for real with the endpoint's secret (or `secret`) at the server clock's time, or `offsetS` seconds from it. */
+  const sign = (body: string, secret: string, offsetS = 0) =>
+    Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: Math.floor(base.clock.now().getTime() / 1000) + offsetS });
 
   const deliver = async (endpoint: WebhookEndpoint, evt: object, o: { secret?: string; body?: string; header?: string | null } = {}) => {
     const body = JSON.stringify(evt);

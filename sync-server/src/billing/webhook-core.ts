@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import Stripe from 'stripe';
+import { MAX_FUTURE_SKEW_S } from '../clock.ts';
 import type { Database, Tx } from '../db/types.ts';
 import { withPlatform } from '../db/tenant.ts';
 import { AppError } from '../errors.ts';
@@ -20,15 +21,27 @@ export type EventHandler = (tx: Tx, event: Stripe.Event) => Promise<HandlerOutco
 /**
  * Verifies a webhook for real on the raw body: the `Stripe-Signature` header
  * must be signed with this endpoint's secret and be within tolerance of the
- * server clock. Throws 400 with nothing recorded.
+ * server clock: at most 300 s old, at most MAX_FUTURE_SKEW_S ahead. Throws 400 with nothing recorded.
  */
 export function verifyWebhook(raw: string, header: string | undefined, secret: string, now: Date): Stripe.Event {
   if (!header) throw new AppError(400, BillingErrors.WEBHOOK_SIGNATURE_MISSING, 'The Stripe-Signature header is missing.');
+  let event: Stripe.Event;
   try {
-    return Stripe.webhooks.constructEvent(raw, header, secret, undefined, undefined, now.getTime());
+    event = Stripe.webhooks.constructEvent(raw, header, secret, undefined, undefined, now.getTime());
   } catch {
     throw new AppError(400, BillingErrors.WEBHOOK_SIGNATURE_INVALID, 'The webhook signature does not verify.');
   }
+  // constructEvent bounds only the past; a timestamp from the future is refused here.
+  if (!(signedAt(header) - Math.floor(now.getTime() / 1000) <= MAX_FUTURE_SKEW_S)) {
+    throw new AppError(400, BillingErrors.WEBHOOK_SIGNATURE_INVALID, 'The webhook signature does not verify.');
+  }
+  return event;
+}
+
+/** The `t=` of a Stripe-Signature header (unix seconds); constructEvent has checked it is there. */
+function signedAt(header: string): number {
+  const t = header.split(',').find((part) => part.trim().startsWith('t='));
+  return Number(t?.trim().slice(2) ?? Number.NaN);
 }
 
 /**

@@ -1,10 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { publicRoute } from '../auth/guards.ts';
 import type { AppEnv } from '../context.ts';
+import { readJsonText } from '../json-body.ts';
 import { connectHandlers } from './connect-events.ts';
 import { notConfigured, type BillingDeps } from './deps.ts';
 import { providerHandlers } from './provider-events.ts';
 import { assertEndpoint, processEvent, verifyWebhook, type EventHandler, type WebhookEndpoint } from './webhook-core.ts';
+
+/** Stripe's events are JSON well under this; the raw text is verified before it is parsed. */
+const WEBHOOK_MAX_BYTES = 1024 * 1024;
 
 /**
  * POST /api/stripe/webhook/provider and /api/stripe/webhook/connect. Public
@@ -20,7 +24,7 @@ export function stripeWebhookRoutes(deps: BillingDeps) {
 
   const receive = async (c: Context<AppEnv>, endpoint: WebhookEndpoint, secret: string | undefined, handlers: Record<string, EventHandler>) => {
     if (!secret) throw notConfigured(endpoint === 'provider' ? 'PROVIDER_STRIPE_WEBHOOK_SECRET' : 'CONNECT_STRIPE_WEBHOOK_SECRET');
-    const raw = await c.req.text();
+    const raw = await readJsonText(c, { maxBytes: WEBHOOK_MAX_BYTES });
     const now = deps.clock.now();
     const event = verifyWebhook(raw, c.req.header('stripe-signature'), secret, now);
     assertEndpoint(event, endpoint);

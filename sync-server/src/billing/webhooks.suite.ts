@@ -79,6 +79,23 @@ export function webhookSuite(engine: TestEngine) {
       expect(await state()).toEqual(before);
     });
 
+    it('refuses a signature timestamped more than a minute ahead of the server clock, at both endpoints', async () => {
+      const before = await state();
+      const evt = tokenPack('cs_test_pack_future');
+      const body = JSON.stringify(evt);
+      for (const ahead of [600, 61]) {
+        const res = await h.deliver('provider', evt, { header: h.sign(body, PROVIDER_WHSEC, ahead) });
+        expect(res).toMatchObject({ status: 400, body: { error: { code: 'WEBHOOK_SIGNATURE_INVALID' } } });
+      }
+      const acct = h.event('account.updated', { id: 'acct_1FutureTest', object: 'account' }, { account: 'acct_1FutureTest' });
+      const connectAhead = await h.deliver('connect', acct, { header: h.sign(JSON.stringify(acct), CONNECT_WHSEC, 600) });
+      expect(connectAhead).toMatchObject({ status: 400, body: { error: { code: 'WEBHOOK_SIGNATURE_INVALID' } } });
+      expect(await state()).toEqual(before);
+      // Honest clock drift still passes.
+      expect((await h.deliver('provider', evt, { header: h.sign(body, PROVIDER_WHSEC, 30) })).status).toBe(200);
+      expect((await h.deliver('connect', acct, { header: h.sign(JSON.stringify(acct), CONNECT_WHSEC, 30) })).status).toBe(200);
+    });
+
     it('refuses provider events at the Connect endpoint and Connect events at the provider endpoint', async () => {
       const before = await state();
       const providerEvt = tokenPack('cs_test_pack_cross');
@@ -127,11 +144,13 @@ export function webhookSuite(engine: TestEngine) {
       expect((await state()).entitlements).toMatchObject({ paymentIssue: false });
     });
 
-    it('answers 503 BILLING_NOT_CONFIGURED when the endpoint secret is unset', async () => {
+    it('answers 503 BILLING_NOT_CONFIGURED when the endpoint secret is unset, naming no server variable', async () => {
       const bare = await startBillingHarness(db, { env: { CONNECT_STRIPE_WEBHOOK_SECRET: '' } });
       try {
         const res = await bare.deliver('connect', bare.event('account.updated', { id: 'acct_x', object: 'account' }, { account: 'acct_x' }));
-        expect(res).toMatchObject({ status: 503, body: { error: { code: 'BILLING_NOT_CONFIGURED' } } });
+        // A plain sentence for the caller; the missing variable only in the log.
+        expect(res).toEqual({ status: 503, body: { error: { code: 'BILLING_NOT_CONFIGURED', message: 'Payments are not set up on this server yet.', details: {} } } });
+        expect(bare.logger.lines).toContainEqual(expect.objectContaining({ code: 'BILLING_NOT_CONFIGURED', missing: 'CONNECT_STRIPE_WEBHOOK_SECRET' }));
       } finally {
         await bare.close();
       }

@@ -1,3 +1,4 @@
+import { AppError } from '../errors.ts';
 import { requireSecretBox } from '../billing/deps.ts';
 import { reencryptSecrets } from '../billing/reencrypt.ts';
 import { EnvError, parseEnv } from '../env.ts';
@@ -22,6 +23,9 @@ try {
     await db.close();
   }
 } catch (err) {
-  process.stderr.write(`${err instanceof EnvError || err instanceof Error ? err.message : String(err)}\n`);
+  // An operator runs this: an AppError's operator-only details (e.g. the missing variable) are printed too.
+  const message = err instanceof EnvError || err instanceof Error ? err.message : String(err);
+  const forOperator = err instanceof AppError && err.logDetails ? ` ${JSON.stringify(err.logDetails)}` : '';
+  process.stderr.write(`${message}${forOperator}\n`);
   process.exit(1);
 }

@@ -19,7 +19,7 @@ const SERVER_ONLY_TABLES = ['sync_change_log', 'sync_commits', 'sync_shape_handl
 const EXPECTED_TABLES = [
   'user', 'session', 'account', 'verification', 'organization', 'member', 'invitation',
   'platform_staff', 'accountant_tenants', 'roles', 'role_permissions', 'member_roles',
-  'role_versions', 'elevations', 'companies', 'contacts', 'leads', 'opportunities', 'tasks',
+  'role_versions', 'elevation_requests', 'elevations', 'companies', 'contacts', 'leads', 'opportunities', 'tasks',
   'activities', 'work_orders', 'work_order_status_history', 'time_entries', 'quotes',
   'quote_lines', 'invoices', 'invoice_lines', 'payments', 'idempotency_keys', 'audit_log',
   'jobs', 'stripe_events', 'tenant_stripe_connect', 'federation_nonces', 'write_mutations', 'tenant_logos', 'rate_limit_buckets',

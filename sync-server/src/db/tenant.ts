@@ -29,17 +29,18 @@ export function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Tx) => 
       .then(() => undefined);
     let work: Promise<T>;
     try {
-      work = fn(tx);
+      // Promise.resolve: fn may hand back a drizzle query, a thenable that runs its
+      // statement each time it is awaited; settled once here, it runs once.
+      work = Promise.resolve(fn(tx));
     } catch (err) {
       await setup.catch(() => undefined);
       throw err;
     }
-    try {
-      await setup;
-    } catch (err) {
-      work.catch(() => undefined);
-      throw err;
-    }
+    // fn may refuse before its first statement (a permission check): its rejection
+    // is returned to the caller below, once setup has answered, and must not count
+    // as unhandled while that round trip is in flight.
+    work.catch(() => undefined);
+    await setup;
     return work;
   });
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/types.ts';
 import type { Logger } from '../logger.ts';
+import { errorText } from '../redact.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 
 /** A job as a handler sees it, after it was claimed (attempts already counts this try). */
@@ -116,7 +117,8 @@ export function createJobRunner(opts: JobRunnerOptions) {
 
   async function fail(job: ClaimedJob, err: unknown): Promise<'retried' | 'dead'> {
     const now = opts.clock.now();
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    // Stored in the job, the audit log and the log line: without the failing query's values.
+    const message = errorText(err);
     const dead = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
     const runAt = dead ? now : new Date(now.getTime() + backoffDelay(job.attempts, policy, opts.random));
     await opts.db.orm.transaction(async (tx) => {

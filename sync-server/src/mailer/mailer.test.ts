@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
-import { logMailer, smtpMailer } from './mailer.ts';
+import { logMailer, quoteInEmail, smtpMailer } from './mailer.ts';
 
 describe('mail transports', () => {
   const received: { from: string; to: string[]; data: string }[] = [];
@@ -43,5 +43,17 @@ describe('mail transports', () => {
     await logMailer(logger, { includeBody: true }).send({ to: 'a@b.test', subject: 'S', text: 'dev token' });
     expect(lines[0]).not.toContain('secret token');
     expect(lines[1]).toContain('dev token');
+  });
+});
+
+describe('quoteInEmail', () => {
+  it('keeps a typed name to one bounded line without a live link', () => {
+    const q = quoteInEmail('Sam\r\nVisit https://evil.test or www.evil.test\u202E now', 60);
+    expect(q).not.toMatch(/[\r\n\u202E]/);
+    expect(q).not.toContain('https://');
+    expect(q).not.toMatch(/www\./i);
+    expect(q.length).toBeLessThanOrEqual(62);
+    expect(quoteInEmail('x'.repeat(500))).toHaveLength(100);
+    expect(quoteInEmail('Bright Spark Electrical')).toBe('Bright Spark Electrical');
   });
 });

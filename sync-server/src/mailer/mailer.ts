@@ -1,12 +1,28 @@
 import { createTransport } from 'nodemailer';
 import type { Logger } from '../logger.ts';
 
-/** One outgoing email. */
+import { appendFileSync } from 'node:fs';
+
+/** One outgoing email: plain text only, so nothing in it is markup to escape. */
 export interface OutgoingEmail {
   to: string;
   subject: string;
   text: string;
-  html?: string;
+}
+
+/**
+ * A value someone typed (a name, a company), fit to quote in an email: one
+ * line, at most `max` characters, and no live link (`://` and `www.` are
+ * broken with a zero-width space), so a name cannot smuggle a phishing link
+ * into a message sent in our name.
+ */
+export function quoteInEmail(value: unknown, max = 100): string {
+  const s = String(value ?? '')
+    .replace(/[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max);
+  return s.replace(/:\/\//g, ':/\u200B/').replace(/www\./gi, (w) => `${w.slice(0, 3)}\u200B.`);
 }
 
 /** Sends email. Implementations: the log transport (default), a capturing one for tests. */
@@ -49,7 +65,25 @@ export function smtpMailer(url: string, from: string): Mailer {
   const transport = createTransport(url);
   return {
     async send(message) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+      });
+    },
+  };
+}
+
+/**
+ * Appends each email as a JSON line to `path` (MAIL_OUTBOX_FILE, never in
+ * production): how the browser tests read the links a user would get.
+ */
+export function fileMailer(path: string): Mailer {
+  return {
+    send(message) {
+      appendFileSync(path, `${JSON.stringify({ ...message, at: new Date().toISOString() })}\n`);
+      return Promise.resolve();
     },
   };
 }

@@ -15,7 +15,12 @@ export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
     const log = c.get('log') ?? logger;
     const requestId = c.get('requestId');
     if (err instanceof AppError) {
+      if (err.logDetails) log.warn('request refused', { code: err.code, status: err.status, ...err.logDetails });
       return c.json(envelope(err.code, err.message, err.details), err.status);
+    }
+    // A body parsed outside the one parser (json-body.ts), e.g. a stray c.req.json().
+    if (err instanceof SyntaxError) {
+      return c.json(envelope(CommonErrors.INVALID_JSON, 'The body is not valid JSON.'), 400);
     }
     if (err instanceof ZodError) {
       return c.json(
@@ -28,10 +33,29 @@ export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
       for (const [k, v] of res.headers) if (k.toLowerCase() === 'retry-after') c.header(k, v);
       return c.json(envelope(codeForStatus(err.status), err.message || 'Request failed.'), err.status);
     }
+    const sqlState = dataExceptionOf(err);
+    if (sqlState) {
+      // Input that reached SQL unvalidated (a NUL in a path, a number out of range): the
+      // caller's fault, so 400; the database's text stays in the log.
+      log.warn('data exception', { sqlState, err });
+      return c.json(envelope(CommonErrors.BAD_REQUEST, 'The request holds a value that cannot be stored or compared.'), 400);
+    }
     log.error('unhandled error', { err });
     return c.json(
       envelope(CommonErrors.INTERNAL, 'Something went wrong on our side.', { requestId }),
       500,
     );
   };
+}
+
+/**
+ * The SQLSTATE of a Postgres data exception (class 22: invalid text, NUL,
+ * out-of-range number or date) behind `err`, which drizzle wraps as `cause`.
+ */
+function dataExceptionOf(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return code;
+  }
+  return undefined;
 }

@@ -72,6 +72,21 @@ describe('onboarding wizard and checklist', () => {
     expect(m.find((x) => x.key === 'reports')?.enabled).toBe(true);
   });
 
+  it('saves the brand colour as lower-case #rrggbb, refuses anything else, and resets it with null', async () => {
+    const t = setup();
+    for (const color of ['red', '#abc', '#12345g', 'url(x)', 42]) {
+      const res = await t.app.request('/api/onboarding/brand', put({ color }));
+      expect({ color, status: res.status }).toEqual({ color, status: 422 });
+    }
+    expect((await t.view()).brandColor).toBeNull();
+    expect((await t.app.request('/api/onboarding/brand', put({ color: '#0A6A86' }))).status).toBe(200);
+    expect((await t.view()).brandColor).toBe('#0a6a86');
+    expect((await t.app.request('/api/onboarding/brand', put({ color: null }))).status).toBe(200);
+    expect((await t.view()).brandColor).toBeNull();
+    const audited = await db.rows<{ action: string }>(sql`select action from audit_log where org_id = ${orgId} and action = 'settings.brand'`);
+    expect(audited.length).toBe(2);
+  });
+
   it('invites the team through email jobs, once per address, and ticks "invite your team"', async () => {
     const t = setup();
     expect((await t.app.request('/api/onboarding/invites', jsonPost({ invites: [{ email: 'x@fixit.test', role: 'owner' }] }))).status).toBe(422);

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { and, eq, sql } from 'drizzle-orm';
 import {
   CORE_MODULES,
+  brandInput,
   businessHoursInput,
   invitation,
   invitesInput,
@@ -16,6 +17,7 @@ import {
 import type { TenantPrincipal } from '../auth/principal.ts';
 import type { AppEnv, Deps } from '../context.ts';
 import { withTenant } from '../db/tenant.ts';
+import { readJson } from '../json-body.ts';
 import { AppError, CommonErrors } from '../errors.ts';
 import { enqueueJob, JOB_KINDS } from '../jobs/queue.ts';
 import { recordAudit } from '../audit/record.ts';
@@ -48,7 +50,7 @@ export function onboardingRoutes(deps: Deps) {
     .get('/api/onboarding', tenant, async (c) => c.json(await onboardingView(deps, tenantPrincipalOf(c))))
     .put('/api/onboarding/wizard', tenant, async (c) => {
       const p = ownerPrincipal(c);
-      const input = wizardStateInput.parse(await c.req.json());
+      const input = wizardStateInput.parse(await readJson(c));
       await updateSettings(deps.db, p.orgId, deps.clock.now(), (s) => {
         const o = s.onboarding ?? {};
         const completed = new Set(o.completedSteps ?? []);
@@ -67,14 +69,22 @@ export function onboardingRoutes(deps: Deps) {
     })
     .put('/api/onboarding/business-hours', tenant, async (c) => {
       const p = ownerPrincipal(c);
-      const hours = businessHoursInput.parse(await c.req.json());
+      const hours = businessHoursInput.parse(await readJson(c));
       await updateSettings(deps.db, p.orgId, deps.clock.now(), (s) => ({ ...s, businessHours: hours }));
       await audit(c, p, 'onboarding.business_hours', { timezone: hours.timezone });
       return c.json(await onboardingView(deps, p));
     })
+    // The tenant's brand colour: re-tints the client space for every member (null: StreamFlow's own).
+    .put('/api/onboarding/brand', tenant, async (c) => {
+      const p = ownerPrincipal(c);
+      const { color } = brandInput.parse(await readJson(c));
+      await updateSettings(deps.db, p.orgId, deps.clock.now(), (s) => ({ ...s, brandColor: color }));
+      await audit(c, p, 'settings.brand', { color });
+      return c.json(await onboardingView(deps, p));
+    })
     .put('/api/onboarding/modules', tenant, async (c) => {
       const p = ownerPrincipal(c);
-      const { modules } = modulesInput.parse(await c.req.json());
+      const { modules } = modulesInput.parse(await readJson(c));
       for (const [key, on] of Object.entries(modules)) {
         if (!on && CORE_MODULES.includes(key as ModuleKey)) throw new AppError(422, OnboardingErrors.CORE_MODULE, `The ${key} module cannot be turned off.`);
       }
@@ -85,7 +95,7 @@ export function onboardingRoutes(deps: Deps) {
     .post('/api/onboarding/invites', tenant, async (c) => {
       const p = tenantPrincipalOf(c);
       if (!isOwnerLike(p) && !p.perms.has('members.manage')) throw new AppError(403, CommonErrors.FORBIDDEN, 'You cannot invite members.');
-      const { invites } = invitesInput.parse(await c.req.json());
+      const { invites } = invitesInput.parse(await readJson(c));
       const now = deps.clock.now();
       const roleKeys = new Set(
         (await withTenant(deps.db, { orgId: p.orgId }, (tx) => deps.db.rows<{ key: string }>(sql`select key from roles where key <> 'owner'`, tx))).map((r) => r.key),

@@ -20,6 +20,8 @@ import { LOGO_TYPES } from './logo.ts';
 export type OrgSettings = Partial<TemplateSettings> & {
   onboarding?: { status?: OnboardingView['wizard']['status']; step?: WizardStep | null; completedSteps?: WizardStep[] };
   businessHours?: BusinessHours;
+  /** `#rrggbb`: the tenant's brand colour (PUT /api/onboarding/brand). */
+  brandColor?: string | null;
   [key: string]: unknown;
 };
 
@@ -49,14 +51,15 @@ export async function checklistDone(db: Database, orgId: string, settings: OrgSe
         exists (select 1 from opportunities) as first_opportunity,
         exists (select 1 from tenant_stripe_connect where charges_enabled) as connect_payments,
         exists (select 1 from tenant_logos) as upload_logo,
-        ((select count(*) from member where organization_id = ${orgId}) > 1
-          or exists (select 1 from invitation where organization_id = ${orgId})) as invite_team`,
+        (select count(*) from member where organization_id = ${orgId}) > 1 as more_members`,
       tx,
     ),
   );
+  // Invitations (better-auth's table, invitees' emails) are out of the tenant role's reach (ADR 011): read as the owner.
+  const invited = !r?.more_members && (await db.rows(sql`select 1 from invitation where organization_id = ${orgId} limit 1`)).length > 0;
   return {
     first_lead: Boolean(r?.first_lead),
-    invite_team: Boolean(r?.invite_team),
+    invite_team: Boolean(r?.more_members) || invited,
     first_work_order: Boolean(r?.first_work_order),
     connect_payments: Boolean(r?.connect_payments),
     first_opportunity: Boolean(r?.first_opportunity),
@@ -94,6 +97,7 @@ export async function onboardingView(deps: Deps, p: TenantPrincipal): Promise<On
       completedSteps: settings.onboarding?.completedSteps ?? [],
     },
     businessHours: settings.businessHours ?? null,
+    brandColor: settings.brandColor ?? null,
     modules: MODULE_KEYS.map((key) => ({ key, enabled: Boolean(enabled[key]), core: CORE_MODULES.includes(key) })),
     roles: extra.roles.filter((r) => r.key !== 'owner'),
     invitations,

@@ -5,7 +5,7 @@ import type { Database } from '../db/types.ts';
 import type { Env } from '../env.ts';
 import { JOB_KINDS } from '../jobs/queue.ts';
 import { PermanentJobError, type ClaimedJob, type JobHandler } from '../jobs/worker.ts';
-import type { Mailer } from '../mailer/mailer.ts';
+import { quoteInEmail, type Mailer } from '../mailer/mailer.ts';
 import { signRequest } from './signed-request.ts';
 
 export interface ProvisioningJobDeps {
@@ -57,8 +57,8 @@ export function provisioningJobHandlers(deps: ProvisioningJobDeps): Record<strin
       const action = job.payload.needsPassword === true ? 'Choose your password to get started' : 'Open your dashboard';
       await deps.mailer.send({
         to,
-        subject: `Welcome to StreamFlow, ${tenantName}`,
-        text: `Hi ${String(job.payload.name ?? '')},\n\n${tenantName} is ready on StreamFlow.\n${action}: ${link}\n\nThe StreamFlow team`,
+        subject: `Welcome to StreamFlow, ${quoteInEmail(tenantName)}`,
+        text: `Hello,\n\n${quoteInEmail(tenantName)} is ready on StreamFlow.\n${action}: ${link}\n\nThe StreamFlow team`,
       });
       return { outcome: 'done', details: { to } };
     },
@@ -69,8 +69,8 @@ export function provisioningJobHandlers(deps: ProvisioningJobDeps): Record<strin
       const link = `${deps.env.PUBLIC_URL}/accept-invitation/${str(job, 'invitationId')}`;
       await deps.mailer.send({
         to,
-        subject: `${String(job.payload.inviterName ?? 'Your team')} invited you to ${tenantName} on StreamFlow`,
-        text: `You have been invited to join ${tenantName} on StreamFlow as ${String(job.payload.role ?? 'a member')}.\nAccept the invitation: ${link}\n`,
+        subject: `${quoteInEmail(job.payload.inviterName ?? 'Your team')} invited you to ${quoteInEmail(tenantName)} on StreamFlow`,
+        text: `You have been invited to join ${quoteInEmail(tenantName)} on StreamFlow as ${quoteInEmail(job.payload.role ?? 'a member', 40)}.\nAccept the invitation: ${link}\n`,
       });
       return { outcome: 'done', details: { to } };
     },

@@ -7,7 +7,7 @@ import { onboardingRoutes } from '../onboarding/routes.ts';
 import { signIn, TEST_ORIGIN } from '../testing/auth.ts';
 import { createTestPglite } from '../testing/db.ts';
 import { provisioningRoutes } from './routes.ts';
-import { buildRoutesTestApp } from './test-support.ts';
+import { buildRoutesTestApp, signUpConfirmed } from './test-support.ts';
 
 /** Creates a platform staff account (what the staff CLI does). */
 async function staff(db: Database, email: string, space: 'provider' | 'dev'): Promise<void> {
@@ -30,11 +30,11 @@ describe('provisioning, onboarding and jobs behind real sessions and guards', ()
   });
 
   it('signs up, signs in on the new tenant as owner, and keeps each space to its own routes', async () => {
-    const { app } = buildRoutesTestApp(db, [provisioningRoutes, onboardingRoutes, jobsRoutes], {}, { realSessions: true });
+    const { app, mailer } = buildRoutesTestApp(db, [provisioningRoutes, onboardingRoutes, jobsRoutes], {}, { realSessions: true });
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, ...headers }, body: JSON.stringify(body) });
 
-    const signup = await post('/api/tenant/signup', {
+    const signup = await signUpConfirmed({ app, mailer }, {
       signupId: crypto.randomUUID(),
       industry: 'professional_services',
       company: { name: 'Ledger & Co' },

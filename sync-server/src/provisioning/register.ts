@@ -178,7 +178,8 @@ async function provisionInTx(tx: Tx, ctx: ProvisionContext, input: RegisterTenan
   let ownerId = owner?.id;
   if (!ownerId) {
     ownerId = crypto.randomUUID();
-    await tx.insert(user).values({ id: ownerId, email: input.owner.email, name: input.owner.name, emailVerified: ctx.source === 'seed', createdAt: now, updatedAt: now });
+    await tx.insert(user).values({ id: ownerId, email: input.owner.email, name: input.owner.name, // A self-serve owner reaches here only through the emailed link (signup-verification.ts).
+      emailVerified: ctx.source === 'seed' || ctx.source === 'signup', createdAt: now, updatedAt: now });
     if (opts.passwordHash) {
       await tx.insert(account).values({ id: crypto.randomUUID(), accountId: ownerId, providerId: 'credential', userId: ownerId, password: opts.passwordHash });
     }

@@ -30,10 +30,12 @@ describe('signed and staff register calls', () => {
   };
   const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
-  it('accepts a valid signed request without a session', async () => {
+  it('accepts a valid signed request without a session, also from a clock up to a minute ahead', async () => {
     const t = setup();
     const res = await t.app.request(PATH, t.signed(body('sig-ok')));
     expect(res.status).toBe(201);
+    const ahead = await t.app.request(PATH, t.signed(body('sig-ok-ahead'), { ts: t.clock.now().getTime() / 1000 + 50 }));
+    expect(ahead.status).toBe(201);
   });
 
   it('refuses a bad signature, a tampered body, another path and a stale timestamp', async () => {
@@ -48,7 +50,9 @@ describe('signed and staff register calls', () => {
     expect(stale.status).toBe(401);
     expect(await code(stale)).toBe('SIGNATURE_STALE');
     expect(await code(await t.app.request(PATH, t.signed(body('sig-future'), { ts: t.clock.now().getTime() / 1000 + 301 })))).toBe('SIGNATURE_STALE');
-    const [row] = await db.rows<{ n: number }>(sql`select count(*)::int as n from organization where external_customer_id like 'sig-%' and external_customer_id <> 'sig-ok'`);
+    // The past may be the whole window; the future only a minute of clock skew.
+    expect(await code(await t.app.request(PATH, t.signed(body('sig-ahead'), { ts: t.clock.now().getTime() / 1000 + 61 })))).toBe('SIGNATURE_STALE');
+    const [row] = await db.rows<{ n: number }>(sql`select count(*)::int as n from organization where external_customer_id like 'sig-%' and external_customer_id not like 'sig-ok%'`);
     expect(row?.n).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { MAX_FUTURE_SKEW_S } from '../clock.ts';
 import type { Database } from '../db/types.ts';
 
 /**
@@ -9,7 +10,8 @@ import type { Database } from '../db/types.ts';
  *
  *   v1\n<ts>\n<nonce>\n<METHOD>\n<path>\n<hex sha256(body)>
  *
- * A request is accepted once: within the time window, with a nonce never
+ * A request is accepted once: within the time window (at most
+ * MAX_FUTURE_SKEW_S ahead of our clock), with a nonce never
  * seen before (kept in `federation_nonces` until it could no longer pass the
  * window check anyway).
  */
@@ -93,7 +95,8 @@ export async function verifySignedRequest(input: {
     return { ok: false, code: SignatureErrors.SIGNATURE_MALFORMED, message: 'The signature headers are missing or malformed.' };
   }
   const nowS = Math.floor(input.now.getTime() / 1000);
-  if (Math.abs(nowS - Number(ts)) > input.windowSeconds) {
+  // Up to the window in the past, only a small clock skew in the future.
+  if (nowS - Number(ts) > input.windowSeconds || Number(ts) - nowS > MAX_FUTURE_SKEW_S) {
     return { ok: false, code: SignatureErrors.SIGNATURE_STALE, message: 'The request timestamp is outside the allowed window.' };
   }
   const expected = createHmac('sha256', input.secret)

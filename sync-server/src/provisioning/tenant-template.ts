@@ -1,5 +1,6 @@
 import {
   companies,
+  defaultElevationPolicy,
   leads,
   member,
   memberRoles,
@@ -23,6 +24,7 @@ export async function createTemplateRoles(
   for (const role of template.roles) {
     const id = crypto.randomUUID();
     const permissions = rolePermissionList(role);
+    const elevation = role.elevation ?? defaultElevationPolicy(role.key);
     ids[role.key] = id;
     await tx.insert(roles).values({
       id,
@@ -31,6 +33,8 @@ export async function createTemplateRoles(
       name: role.name,
       description: role.description ?? null,
       isSystem: role.key === 'owner',
+      elevationCeiling: [...elevation.ceiling],
+      elevationBeyond: elevation.beyond,
       updatedBy: actorId,
     });
     await tx.insert(rolePermissions).values(permissions.map((permission) => ({ orgId, roleId: id, permission, updatedBy: actorId })));

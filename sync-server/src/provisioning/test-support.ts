@@ -65,3 +65,25 @@ export const jsonPost = (body: unknown, headers: Record<string, string> = {}): R
   headers: { 'content-type': 'application/json', ...headers },
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
+
+/** The token of the newest sign-up confirmation link mailed to `email`. */
+export function signupToken(mailer: { sent: { to: string; text: string }[] }, email: string): string {
+  const mail = mailer.sent.filter((m) => m.to === email).at(-1);
+  const token = /\/verify-email\?token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1];
+  if (!token) throw new Error(`no sign-up confirmation mailed to ${email}`);
+  return token;
+}
+
+/**
+ * A self-serve sign-up as its owner does it: the form (202, a link mailed),
+ * then the link (`POST /api/tenant/signup/verify`). Answers the last response.
+ */
+export async function signUpConfirmed(
+  t: { app: { request(p: string, i?: RequestInit): Response | Promise<Response> }; mailer: { sent: { to: string; text: string }[] } },
+  body: { owner: { email: string } & Record<string, unknown> } & Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const asked = await t.app.request('/api/tenant/signup', jsonPost(body, headers));
+  if (asked.status !== 202) return asked;
+  return t.app.request('/api/tenant/signup/verify', jsonPost({ token: signupToken(t.mailer, body.owner.email) }, headers));
+}

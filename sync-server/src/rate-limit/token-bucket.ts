@@ -61,17 +61,22 @@ export function clientIp(c: Context<AppEnv>, proxyHeader: string | undefined): s
   }
 }
 
+/** Takes one token from each of the rule's buckets for this request; throws 429 with Retry-After in the envelope when one is empty. */
+export async function takeTokens(store: BucketStore, clock: Clock, rule: RateLimitRule, c: Context<AppEnv>): Promise<void> {
+  for (const k of await rule.keys(c)) {
+    const r = await store.take(`${rule.name}:${k}`, rule.capacity, rule.refillPerSec, clock.now().getTime());
+    if (!r.ok) {
+      c.get('log').info('rate limited', { rule: rule.name, retryAfterSec: r.retryAfterSec });
+      c.header('Retry-After', String(r.retryAfterSec));
+      throw new AppError(429, 'RATE_LIMITED', 'Too many requests; try again later.', { retryAfterSeconds: r.retryAfterSec });
+    }
+  }
+}
+
 /** 429 with Retry-After in the envelope when any of the rule's buckets is empty. */
 export function rateLimit(store: BucketStore, clock: Clock, rule: RateLimitRule) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    for (const k of await rule.keys(c)) {
-      const r = await store.take(`${rule.name}:${k}`, rule.capacity, rule.refillPerSec, clock.now().getTime());
-      if (!r.ok) {
-        c.get('log').info('rate limited', { rule: rule.name, retryAfterSec: r.retryAfterSec });
-        c.header('Retry-After', String(r.retryAfterSec));
-        throw new AppError(429, 'RATE_LIMITED', 'Too many requests; try again later.', { retryAfterSeconds: r.retryAfterSec });
-      }
-    }
+    await takeTokens(store, clock, rule, c);
     await next();
   });
 }

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_ELEVATION_POLICIES,
   DEFAULT_ROLE_KEYS,
   DEFAULT_ROLES,
   member,
@@ -24,7 +25,17 @@ export async function createDefaultRoles(
     const def = DEFAULT_ROLES[key];
     const id = crypto.randomUUID();
     ids[key] = id;
-    await tx.insert(roles).values({ id, orgId, key, name: def.name, isSystem: key === 'owner', updatedBy: actorId });
+    const elevation = DEFAULT_ELEVATION_POLICIES[key];
+    await tx.insert(roles).values({
+      id,
+      orgId,
+      key,
+      name: def.name,
+      isSystem: key === 'owner',
+      elevationCeiling: [...elevation.ceiling],
+      elevationBeyond: elevation.beyond,
+      updatedBy: actorId,
+    });
     await tx
       .insert(rolePermissions)
       .values(def.permissions.map((permission) => ({ orgId, roleId: id, permission, updatedBy: actorId })));

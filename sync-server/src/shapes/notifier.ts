@@ -67,7 +67,7 @@ export function createNotifier(db: Database, logger: Logger, opts: { pollMs: num
     try {
       advance(await refresh(), null);
     } catch (err) {
-      logger.warn('shapes.poll_failed', { error: String(err) });
+      logger.warn('shapes.poll_failed', { err });
     }
   }
 

@@ -69,7 +69,7 @@ export function startRetention(
       );
       engine.metrics.changeLog(Number(size?.rows ?? 0), Number(size?.commits ?? 0));
     } catch (err) {
-      logger.warn('shapes.prune_failed', { error: String(err) });
+      logger.warn('shapes.prune_failed', { err });
     } finally {
       running = false;
     }

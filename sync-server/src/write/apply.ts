@@ -16,7 +16,8 @@ import {
 import { comparable, toDbValues, toWireRow, wireColumns } from './columns.ts';
 import { MutationCodes } from './errors.ts';
 import { foreignReferences } from './references.ts';
-import { OWNER_COLUMN, isRestrictedWorker } from './rules.ts';
+import { OWNER_COLUMN, WORKER_FIXED_FIELDS, isRestrictedWorker } from './rules.ts';
+import { unstorableMutation } from './storable.ts';
 import type { ApplyContext, FieldConflict, Mutation, MutationOutcome } from './types.ts';
 
 type Row = Record<string, unknown>;
@@ -56,21 +57,39 @@ function toProps(name: WritableTableName, values: Row): { props: Row; unknown: s
   return { props, unknown };
 }
 
-function ownerAllowed(ctx: ApplyContext, name: WritableTableName, row: Row | null, next: Row): boolean {
+/**
+ * What restricted workers may not do (rules.ts): touch a record that is not
+ * theirs, create one that does not name them, hand one to someone else, or
+ * set or change a field their slice reads through (a job's customer).
+ * Answers the refusal, or null. `row` is null for a new record.
+ */
+function workerRefusal(ctx: ApplyContext, name: WritableTableName, row: Row | null, next: Row): MutationOutcome | null {
+  if (!isRestrictedWorker(ctx.principal)) return null;
+  const cols = wireColumns(name);
   const ownerCol = OWNER_COLUMN[name];
-  if (!ownerCol || !isRestrictedWorker(ctx.principal)) return true;
-  const prop = wireColumns(name).get(ownerCol)?.prop ?? ownerCol;
-  const me = ctx.principal.userId;
-  // A new record must name the worker as its owner; an existing one must already be theirs.
-  if (!row) return next[prop] === me;
-  if (row[prop] !== me) return false;
-  return !(prop in next) || next[prop] === me;
+  if (ownerCol) {
+    const prop = cols.get(ownerCol)?.prop ?? ownerCol;
+    const me = ctx.principal.userId;
+    // A new record must name the worker as its owner; an existing one must already be theirs.
+    if (!row && next[prop] !== me) return rejected('FORBIDDEN', 'Workers may only create their own records.');
+    if (row && (row[prop] !== me || (prop in next && next[prop] !== me))) return rejected('FORBIDDEN', 'This record is not yours to change.');
+  }
+  for (const field of WORKER_FIXED_FIELDS[name] ?? []) {
+    const prop = cols.get(field)?.prop ?? field;
+    if (!(prop in next)) continue;
+    const now = row ? row[prop] : null;
+    const same = (now ?? null) === null ? (next[prop] ?? null) === null : typeof next[prop] === 'string' && next[prop].toLowerCase() === String(now).toLowerCase();
+    if (!same) return rejected('FORBIDDEN', "Field workers may not change a job's customer.");
+  }
+  return null;
 }
 
 /** Rejects values that point at records this tenant cannot see (missing, or another tenant's). */
 async function badReferences(ctx: ApplyContext, name: WritableTableName, data: Row): Promise<MutationOutcome | null> {
   const bad = await foreignReferences(ctx, name, data);
-  return bad.length > 0 ? rejected('INVALID', `Unknown record referenced by: ${bad.join(', ')}.`) : null;
+  if (bad.records.length > 0) return rejected('INVALID', `Unknown record referenced by: ${bad.records.join(', ')}.`);
+  if (bad.members.length > 0) return rejected('INVALID', `${bad.members.join(', ')} must name a member of this workspace.`);
+  return null;
 }
 
 /**
@@ -91,12 +110,14 @@ export async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<Mut
     if (inserted) return inserted;
     const existing = await currentRow(ctx, name, m.pk.id);
     if (!existing) return rejected('INVALID', 'This id cannot be used.');
-    if (!ownerAllowed(ctx, name, existing, props)) return rejected('FORBIDDEN', 'This record is not yours to change.');
+    const refused = workerRefusal(ctx, name, existing, props);
+    if (refused) return refused;
     return mergeInto(ctx, name, m, existing, props);
   }
   const row = await currentRow(ctx, name, m.pk.id);
   if (!row) return rejected('NOT_FOUND', `No ${name} row ${m.pk.id}.`);
-  if (!ownerAllowed(ctx, name, row, props)) return rejected('FORBIDDEN', 'This record is not yours to change.');
+  const refused = workerRefusal(ctx, name, row, props);
+  if (refused) return refused;
   if (m.op === 'delete') return deleteMerge(ctx, name, m, row);
   return mergeInto(ctx, name, m, row, props);
 }
@@ -109,6 +130,9 @@ export function tableEntitledBy(modules: ApplyContext['modules'], table: string)
 
 /** Table, permission, plan and field checks every mutation passes first; the values as drizzle props. */
 export function precheck(ctx: ApplyContext, m: Mutation): { name: WritableTableName; props: Row } | { outcome: MutationOutcome } {
+  // First, so no answer, audit record or ledger entry ever quotes what the database cannot store (storable.ts).
+  const unstorable = unstorableMutation(m);
+  if (unstorable) return { outcome: rejected('INVALID', unstorable) };
   if (!isWritableTable(m.table)) return { outcome: rejected('INVALID', `Unknown table "${m.table}".`) };
   const name = m.table;
   const action = m.op === 'insert' ? 'create' : m.op;
@@ -130,7 +154,8 @@ export function precheck(ctx: ApplyContext, m: Mutation): { name: WritableTableN
 export async function prepareInsert(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row): Promise<{ row: Row; data: Row } | { outcome: MutationOutcome }> {
   const parsed = WRITABLE_TABLES[name].insert.safeParse({ ...props, id: m.pk.id });
   if (!parsed.success) return { outcome: rejected('INVALID', 'Some values are not valid.', parsed.error.issues) };
-  if (!ownerAllowed(ctx, name, null, parsed.data)) return { outcome: rejected('FORBIDDEN', 'Workers may only create their own records.') };
+  const forbidden = workerRefusal(ctx, name, null, parsed.data);
+  if (forbidden) return { outcome: forbidden };
   if (name === 'work_orders' && 'status' in parsed.data && parsed.data.status !== 'scheduled' && !(String(parsed.data.status) in ctx.transitions)) {
     return { outcome: rejected('INVALID', `Unknown work-order status "${String(parsed.data.status)}".`) };
   }
@@ -236,6 +261,31 @@ async function deleteMerge(ctx: ApplyContext, name: WritableTableName, m: Mutati
   return { status: 'applied' };
 }
 
+/**
+ * The current row of a last-writer-wins table, read after taking a lock on
+ * (table, id) held until the transaction ends. Without it two batches could
+ * both find the row absent (a row another transaction inserts is not in
+ * this statement's snapshot, and there is no row to lock yet): two creates
+ * would collide on the primary key, and a delete would leave its tombstone
+ * uncommitted while an older create inserted the row. With it, the second
+ * batch waits until the first commits and then sees its row or tombstone.
+ * The lock statement is sent without waiting and the read goes right behind
+ * it on the connection: one more statement, no more round trips. The read
+ * takes its snapshot only once the lock is granted (READ COMMITTED takes one
+ * per statement), which is why the lock cannot share the read's statement.
+ */
+async function lockedLwwRow(ctx: ApplyContext, name: WritableTableName, id: string): Promise<Row | null> {
+  const locked = ctx.db.rows(sql`select pg_advisory_xact_lock(hashtextextended(${`${name}/${id}`}, 0))::text as locked`, ctx.tx, { prepare: true });
+  // Awaited below; a failure aborts the transaction, so the read fails with it.
+  locked.catch(() => undefined);
+  const row = await currentRow(ctx, name, id).catch(async (err: unknown) => {
+    await locked.catch(() => undefined);
+    throw err;
+  });
+  await locked;
+  return row;
+}
+
 /** Last-writer-wins by hybrid logical clock: the newest stamp's values stand, whatever the upload order. */
 async function applyLww(ctx: ApplyContext, name: WritableTableName, m: Mutation, props: Row): Promise<MutationOutcome> {
   const parsedHlc = m.hlc ? parseHlc(m.hlc) : null;
@@ -244,12 +294,13 @@ async function applyLww(ctx: ApplyContext, name: WritableTableName, m: Mutation,
   const stamp = formatHlc(hlc);
   const applied: MutationOutcome = clamped ? { status: 'applied', clamped: { from: m.hlc ?? '', to: stamp } } : { status: 'applied' };
   const def = WRITABLE_TABLES[name];
-  const row = await currentRow(ctx, name, m.pk.id);
+  const row = await lockedLwwRow(ctx, name, m.pk.id);
   const newer = (other: unknown) => {
     const o = typeof other === 'string' ? parseHlc(other) : null;
     return !o || compareHlc(hlc, o) > 0;
   };
-  if (row && !ownerAllowed(ctx, name, row, props)) return rejected('FORBIDDEN', 'This record is not yours to change.');
+  const forbidden = row && workerRefusal(ctx, name, row, props);
+  if (forbidden) return forbidden;
   const tombKey = `${name}/${m.pk.id}`;
   if (!row) {
     // A later stamp already deleted this row: an older change must not bring it back.

@@ -5,13 +5,15 @@ import type { TenantPrincipal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import { withTenantLast, type WithLast } from '../db/tenant.ts';
 import type { Database, Tx } from '../db/types.ts';
+import type { Logger } from '../logger.ts';
 import { AppError } from '../errors.ts';
 import { applyMutation, tableEntitledBy } from './apply.ts';
 import { insertRun, prepareRun, runnable, sendRun } from './insert-run.ts';
-import { dataErrorMessage, isDataError, isTransient } from './db-errors.ts';
+import { dataErrorLog, dataErrorSentence, isDataError, isTransient } from './db-errors.ts';
 import { WriteErrors } from './errors.ts';
 import { type AuditRow, claimBatch, earlierOutcomes, finishBatch, type PrincipalCheck } from './ledger.ts';
 import { transitionsFrom } from './rules.ts';
+import { storableText } from './storable.ts';
 import type { ApplyContext, Batch, MutationOutcome, MutationResult, WriteResponse } from './types.ts';
 
 export { bodyHash } from './ledger.ts';
@@ -20,6 +22,8 @@ export interface WriteDeps {
   db: Database;
   clock: Clock;
   maxClockSkewMs: number;
+  /** Where the database's own text of a refused mutation goes (the client hears a fixed sentence). */
+  log: Logger;
 }
 
 /** The stored answer of a batch: its status code and body. */
@@ -210,20 +214,23 @@ async function runBatch(
     } catch (err) {
       if (!isDataError(err)) throw err;
       if (!savepoints) throw new NeedSavepoints();
-      // A constraint the validators cannot see (a duplicate number, a check).
-      outcome = { status: 'rejected', code: 'INVALID', message: `The database refused this change: ${dataErrorMessage(err)}` };
+      // A constraint the validators cannot see (a duplicate number, a check). Its text names
+      // constraints and values: the log keeps it, the client hears a fixed sentence.
+      deps.log.warn('write.data_error', { mutationId: m.id, table: m.table.slice(0, 64), ...dataErrorLog(err) });
+      outcome = { status: 'rejected', code: 'INVALID', message: dataErrorSentence(err) };
     }
     // The same id twice in one batch: the second is a duplicate of the first.
     earlier.set(m.id, outcome);
-    // The stamp kept for tombstones is the one applied (clamped if it ran ahead).
-    const hlc = outcome.status === 'applied' && outcome.clamped ? outcome.clamped.to : (m.hlc ?? null);
+    // The stamp kept for tombstones is the one applied (clamped if it ran ahead); only applied
+    // changes keep one, so a refused mutation stores nothing of what it sent.
+    const hlc = outcome.status !== 'applied' ? null : outcome.clamped ? outcome.clamped.to : (m.hlc ?? null);
     finished.push({ id: m.id, o: { ...outcome, op: m.op, hlc } });
     if (outcome.status !== 'applied' || outcome.clamped) {
       const { row: _row, ...details } = outcome as MutationOutcome & { row?: unknown };
       audits.push({
         action: `write.${outcome.status === 'applied' ? 'clock_clamped' : outcome.status}`,
         outcome: outcome.status === 'applied' ? 'succeeded' : outcome.status === 'conflict' ? 'failed' : 'denied',
-        target_table: m.table.slice(0, 64),
+        target_table: storableText(m.table.slice(0, 64)),
         target_id: m.pk.id,
         details: { mutationId: m.id, op: m.op, ...details },
       });

@@ -4,6 +4,7 @@ import { resolveEntitlements, type ModuleKey, type Permission } from '@streamflo
 import type { TenantPrincipal } from '../auth/principal.ts';
 import { grantsFrom, principalQuery, type PrincipalRow } from '../auth/resolve-principal.ts';
 import type { Database, Tx } from '../db/types.ts';
+import { storableText } from './storable.ts';
 import type { Batch, MutationOutcome, WriteResponse } from './types.ts';
 
 /*
@@ -97,11 +98,12 @@ export async function claimBatch(
 ): Promise<{ claim: Claim; verdict?: PrincipalVerdict }> {
   // Sorted, so two batches sharing mutation ids lock them in the same order.
   const entries = batch.mutations
-    .map((m) => ({ id: m.id, t: m.table.slice(0, 64), r: m.pk.id }))
+    .map((m) => ({ id: m.id, t: storableText(m.table.slice(0, 64)), r: m.pk.id }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const verify = check
-    ? sql`, exists (select 1 from session s where s.id = ${check.sessionId} and s.user_id = ${p.userId}
-                      and s.active_organization_id = ${p.orgId} and s.expires_at > now()) as session_ok, pr.*
+    ? // The tenant role cannot read `session` (ADR 011): a SECURITY DEFINER function answers for
+      // this one session, of this user, active in this transaction's tenant and unexpired.
+      sql`, streamflow_session_active(${check.sessionId}, ${p.userId}) as session_ok, pr.*
           from (${principalQuery(p.userId, p.orgId, check.nowIso)}) pr`
     : sql``;
   const [head] = await db.rows<ClaimRow>(

@@ -7,12 +7,15 @@ import { principalCacheOf } from '../auth/principal-cache.ts';
 import { resolveRequestPrincipal } from '../auth/session-middleware.ts';
 import type { AppEnv, Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { readJson } from '../json-body.ts';
 import { StalePrincipal, applyWriteBatch, bodyHash } from './batch.ts';
 import { WriteErrors } from './errors.ts';
+import { nestedDeeperThan } from './storable.ts';
 import { MAX_MUTATIONS, batchSchema } from './types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_DEPTH = 64;
 
 /** POST /api/write (PROTOCOL.md 2): the only way local changes reach the server. */
 export function writeRoutes(deps: Deps) {
@@ -53,12 +56,16 @@ export function writeRoutes(deps: Deps) {
       if (!key || !UUID.test(key)) {
         return refuse(c, new AppError(400, WriteErrors.IDEMPOTENCY_KEY_REQUIRED, 'Send an Idempotency-Key header holding a uuid.'));
       }
-      const raw = await c.req.text();
       let json: unknown;
       try {
-        json = JSON.parse(raw);
-      } catch {
-        return refuse(c, new AppError(400, WriteErrors.INVALID_JSON, 'The body is not valid JSON.'));
+        // NUL characters pass here: they become per-mutation rejections, not a refused batch.
+        json = await readJson(c, { maxBytes: MAX_BODY_BYTES, allowNul: true, codes: { tooLarge: WriteErrors.BATCH_TOO_LARGE } });
+      } catch (err) {
+        return refuse(c, err instanceof AppError ? err : new AppError(400, WriteErrors.INVALID_JSON, 'The body is not valid JSON.'));
+      }
+      // Far deeper than any mutation may nest (storable.ts); hashing it would recurse that deep.
+      if (nestedDeeperThan(json, MAX_BODY_DEPTH)) {
+        return refuse(c, new AppError(422, WriteErrors.INVALID_BATCH, `The batch may be nested at most ${MAX_BODY_DEPTH} levels deep.`));
       }
       const count = (json as { mutations?: unknown } | null)?.mutations;
       if (Array.isArray(count) && count.length > MAX_MUTATIONS) {
@@ -69,7 +76,7 @@ export function writeRoutes(deps: Deps) {
         return refuse(c, new AppError(422, WriteErrors.INVALID_BATCH, 'The batch is not well formed.', { issues: parsed.error.issues }));
       }
       const started = performance.now();
-      const writeDeps = { db: deps.db, clock: deps.clock, maxClockSkewMs: deps.env.WRITE_MAX_CLOCK_SKEW_MS };
+      const writeDeps = { db: deps.db, clock: deps.clock, maxClockSkewMs: deps.env.WRITE_MAX_CLOCK_SKEW_MS, log: c.get('log') ?? deps.logger };
       const run = (p: TenantPrincipal, verifyPrincipal: boolean) =>
         applyWriteBatch(writeDeps, p, key.toLowerCase(), parsed.data, bodyHash(json), c.get('requestId'), { verifyPrincipal });
       const principal = tenantPrincipalOf(c);

@@ -1,4 +1,5 @@
 import type { TenantPrincipal } from '../auth/principal.ts';
+import { SHAPES, type ShapeDefinition } from '@streamflow/shapes';
 
 /** Allowed work-order status changes when the tenant's template does not say. */
 export const DEFAULT_WORK_ORDER_TRANSITIONS: Record<string, string[]> = {
@@ -31,4 +32,37 @@ export function isRestrictedWorker(p: TenantPrincipal): boolean {
 export const OWNER_COLUMN: Partial<Record<string, string>> = {
   work_orders: 'assignee_id',
   time_entries: 'user_id',
+};
+
+/**
+ * Fields a restricted worker may neither set on a new record nor change on
+ * an existing one, per table: the keys the worker slices read through a
+ * subquery (`dependsOn` in shapes/, e.g. a job's `company_id` decides which
+ * customers `my_companies` holds). A worker who could re-point their job
+ * could read any customer. Derived from the shapes, so a new slice
+ * dependency is covered as soon as it is declared.
+ */
+export const WORKER_FIXED_FIELDS: Partial<Record<string, readonly string[]>> = (() => {
+  const out: Record<string, string[]> = {};
+  for (const def of Object.values(SHAPES) as ShapeDefinition[]) {
+    if (!def.dependsOn) continue;
+    const fields = (out[def.dependsOn.table] ??= []);
+    if (!fields.includes(def.dependsOn.key)) fields.push(def.dependsOn.key);
+  }
+  return out;
+})();
+
+/**
+ * Columns that name a user, per table: each value written there must be a
+ * member of the tenant (a stray id would assign work to no one, or to
+ * someone of another tenant). Checked on create and when changed.
+ */
+export const MEMBER_COLUMNS: Partial<Record<string, readonly string[]>> = {
+  companies: ['owner_id'],
+  contacts: ['owner_id'],
+  leads: ['assignee_id'],
+  opportunities: ['owner_id'],
+  tasks: ['assignee_id'],
+  work_orders: ['assignee_id'],
+  time_entries: ['user_id'],
 };

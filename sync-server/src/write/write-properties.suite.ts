@@ -13,7 +13,7 @@ import type { TenantPrincipal } from '../auth/principal.ts';
 import { resolvePrincipal } from '../auth/resolve-principal.ts';
 import type { Database } from '../db/types.ts';
 import { seedDemo } from '../seed/demo.ts';
-import { testClock } from '../testing/app.ts';
+import { captureLogger, testClock } from '../testing/app.ts';
 import type { TestEngine } from '../testing/db.ts';
 import { stamp } from '../testing/mutations.ts';
 import { applyWriteBatch, bodyHash } from './batch.ts';
@@ -116,7 +116,7 @@ export function writePropertiesSuite(engine: TestEngine) {
       await db.close();
     });
 
-    const send = (r: Request) => applyWriteBatch({ db, clock, maxClockSkewMs: 60_000 }, principal, r.key, r.batch, bodyHash(r.batch), null);
+    const send = (r: Request) => applyWriteBatch({ db, clock, maxClockSkewMs: 60_000, log: captureLogger() }, principal, r.key, r.batch, bodyHash(r.batch), null);
     const ledger = async (ids: string[]) =>
       db.rows<{ id: string; status: string }>(
         sql`select id, outcome->>'status' as status from write_mutations where id = any(${`{${ids.join(',')}}`}::uuid[])`,

@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../testing/db.ts';
+import { grantsSuite } from './grants.suite.ts';
+
+grantsSuite(pgliteEngine);

@@ -1,0 +1,4 @@
+import { describePg, postgresEngine } from './testing/db.ts';
+import { logRedactionSuite } from './log-redaction.suite.ts';
+
+describePg('Postgres', () => logRedactionSuite(postgresEngine));

@@ -1,0 +1,4 @@
+import { pgliteEngine } from './testing/db.ts';
+import { logRedactionSuite } from './log-redaction.suite.ts';
+
+logRedactionSuite(pgliteEngine);

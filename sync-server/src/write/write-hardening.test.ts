@@ -1,0 +1,4 @@
+import { pgliteEngine } from '../testing/db.ts';
+import { writeHardeningSuite } from './write-hardening.suite.ts';
+
+writeHardeningSuite(pgliteEngine);
