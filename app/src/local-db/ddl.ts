@@ -172,7 +172,7 @@ END $$;`;
 }
 
 /**
- * Indexes on the synced tables for the pages' windowed reads (app/src/client/overlay-query.ts
+ * Indexes on the synced tables for the pages' windowed reads (app/src/local-db/overlay-query.ts
  * reads `<t>_synced` and `<t>_local` in two ordered branches, so an ORDER BY ... LIMIT walks
  * an index instead of sorting the table). `<t>_local` holds only this device's unconfirmed
  * changes, a handful of rows: it needs no index beyond its primary key.

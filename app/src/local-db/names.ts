@@ -17,6 +17,9 @@ export function localDbName(userId: string, tenantId: string): string {
  */
 export const storeUrlOf = (name: string) => `memfs2opfs://${name}`;
 
+/** The store's name (its OPFS directory) from its `storeUrlOf` URL. */
+export const storeNameOf = (url: string) => url.replace(/^memfs2opfs:\/\//, '');
+
 /** The IndexedDB database of a store from before the move to OPFS (`idb://<name>`): only ever deleted now. */
 export const legacyIndexedDbNameOf = (name: string) => `/pglite/${name}`;
 

@@ -1,7 +1,8 @@
-import { live } from '@electric-sql/pglite/live';
-import { PGliteWorker } from '@electric-sql/pglite/worker';
+import { live, type LiveNamespace } from '@electric-sql/pglite/live';
 import type { Me } from '../api.ts';
 import { shapesOf } from '../sync/shape-sync.ts';
+import { absorbLeaderChangeRejections, LeaderSafeWorker } from './leader.ts';
+import { creationMarkerOf, removeStore } from './store-files.ts';
 import { legacyIndexedDbNameOf, LOCAL_DB_PREFIX, localDbName, storeUrlOf, type LocalDbMeta } from './names.ts';
 
 export { localDbName } from './names.ts';
@@ -10,6 +11,9 @@ export { shapesOf } from '../sync/shape-sync.ts';
 
 export type LocalDb = Awaited<ReturnType<typeof openLocalDb>>;
 
+/** The page listens for PGlite's own leader-change rejections once (leader.ts). */
+let absorbing = false;
+
 /**
  * Opens (or joins, from another tab) the local database of a client member:
  * a module worker built by Vite, PGlite's leader election across tabs, the
@@ -17,11 +21,16 @@ export type LocalDb = Awaited<ReturnType<typeof openLocalDb>>;
  * leader has applied the migrations (its `init` ran), so queries work.
  */
 export async function openLocalDb(me: Me & { tenantId: string }) {
+  if (!absorbing) {
+    absorbing = true;
+    absorbLeaderChangeRejections(window);
+  }
   await sweepOtherLocalData({ userId: me.id, tenantId: me.tenantId });
   const name = localDbName(me.id, me.tenantId);
   const meta: LocalDbMeta = { origin: window.location.origin, shapes: shapesOf(me) };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name });
-  const pg = await PGliteWorker.create(worker, { dataDir: storeUrlOf(name), id: name, meta, extensions: { live } });
+  // PGliteWorker.create builds a plain PGliteWorker; this one waits for a leader before each request (leader.ts).
+  const pg = new LeaderSafeWorker(worker, { dataDir: storeUrlOf(name), id: name, meta, extensions: { live } }) as LeaderSafeWorker & { live: LiveNamespace };
   await pg.waitReady;
   return pg;
 }
@@ -34,17 +43,7 @@ export async function openLocalDb(me: Me & { tenantId: string }) {
  */
 export async function clearLocalData(userId: string, tenantId: string): Promise<void> {
   const name = localDbName(userId, tenantId);
-  await Promise.all([removeOpfsEntry(name), deleteIndexedDb(legacyIndexedDbNameOf(name))]);
-}
-
-async function removeOpfsEntry(name: string): Promise<boolean> {
-  try {
-    await (await navigator.storage.getDirectory()).removeEntry(name, { recursive: true });
-    return true;
-  } catch (err) {
-    // Gone already, or still open in a worker (NoModificationAllowedError): the next sweep retries.
-    return (err as { name?: string } | null)?.name === 'NotFoundError';
-  }
+  await Promise.all([removeStore(name), deleteIndexedDb(legacyIndexedDbNameOf(name))]);
 }
 
 function deleteIndexedDb(name: string): Promise<void> {
@@ -59,7 +58,12 @@ export async function localStoreNames(): Promise<string[]> {
   const names: string[] = [];
   try {
     const root = (await navigator.storage.getDirectory()) as FileSystemDirectoryHandle & { keys(): AsyncIterable<string> };
-    for await (const key of root.keys()) if (key.startsWith(LOCAL_DB_PREFIX)) names.push(key);
+    for await (const key of root.keys()) {
+      if (!key.startsWith(LOCAL_DB_PREFIX)) continue;
+      // A store's creation marker (store-files.ts) counts as that store.
+      const store = key.endsWith(creationMarkerOf('')) ? key.slice(0, -creationMarkerOf('').length) : key;
+      if (!names.includes(store)) names.push(store);
+    }
   } catch {
     // No OPFS in this browser: nothing of ours there.
   }
@@ -83,7 +87,7 @@ export async function sweepOtherLocalData(keep: { userId: string; tenantId: stri
   for (let attempt = 0; attempt < 5; attempt++) {
     const stale = (await localStoreNames()).filter((n) => n !== current);
     if (stale.length === 0) return;
-    await Promise.all(stale.map((n) => Promise.all([removeOpfsEntry(n), deleteIndexedDb(legacyIndexedDbNameOf(n))])));
+    await Promise.all(stale.map((n) => Promise.all([removeStore(n), deleteIndexedDb(legacyIndexedDbNameOf(n))])));
     await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
   }
 }

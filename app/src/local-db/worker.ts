@@ -6,7 +6,8 @@ import { startSyncLoop } from '../sync/shape-sync.ts';
 import { startUploader } from '../sync/uploader.ts';
 import { createStatusWriter, KICK_CHANNEL, parseKick } from '../sync/sync-state.ts';
 import { applyClientMigrations } from './migrate.ts';
-import { startErrorChannel, type LocalDbMeta } from './names.ts';
+import { startErrorChannel, storeNameOf, type LocalDbMeta } from './names.ts';
+import { prepareStore } from './store-files.ts';
 
 /*
  * The local database, shared by every tab of this user and tenant: PGlite's
@@ -23,9 +24,12 @@ void worker({
   async init(options) {
     const meta = options.meta as LocalDbMeta;
     try {
+      // A store whose first start was cut (a reload during initdb) is created again (store-files.ts).
+      const created = await prepareStore(storeNameOf(String(options.dataDir)));
       // Full durability: a local change is on disk before the UI shows it saved.
       const pg = await PGlite.create({ dataDir: options.dataDir, extensions: { sync: electricSync() } });
       await applyClientMigrations(pg, MIGRATIONS);
+      await created();
       startSync(pg, meta);
       return pg;
     } catch (err) {
@@ -51,6 +55,7 @@ function startSync(pg: PGliteWithSync, meta: LocalDbMeta): void {
     shapes: meta.shapes,
     online: isOnline,
     onPhase: (phase, detail) => void status.phase(phase, detail),
+    onSessionEnded: () => void status.sessionEnded(),
   });
 
   // The uploader: kicked by local writes (the outbox trigger's NOTIFY), on reconnect, by "upload
@@ -59,7 +64,10 @@ function startSync(pg: PGliteWithSync, meta: LocalDbMeta): void {
     pg,
     baseUrl: meta.origin,
     online: isOnline,
-    onOutcome: (o) => void status.upload(o),
+    onOutcome: (o) => {
+      void status.upload(o);
+      if (o.kind === 'unauthorized' && o.status === 401) void status.sessionEnded();
+    },
   });
   const backOnline = () => {
     online = true;

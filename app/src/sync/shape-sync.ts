@@ -230,6 +230,8 @@ export interface SyncLoopEvents {
   online?: () => boolean;
   /** For tests: back-off delay for the n-th consecutive failure. */
   backoff?: (attempt: number) => number;
+  /** The server answered 401: the session ended (signed out elsewhere, expired or revoked). */
+  onSessionEnded?: () => void;
 }
 
 /** The running loop: call it (or `.stop()`) to stop; `.kick()` ends a back-off or offline pause now. */
@@ -316,6 +318,7 @@ export function startSyncLoop(pg: PGliteWithSync, opts: ShapeSyncOptions & SyncL
         due = 'all';
         if (err instanceof SessionEnded || (err instanceof ShapeRefused && err.status === 401)) {
           opts.onPhase?.('error', 'signed out');
+          opts.onSessionEnded?.();
           await pause(Infinity);
           continue;
         }

@@ -27,6 +27,12 @@ export async function sendKick(pg: Pick<PGliteInterface, 'query'>, kick: Kick): 
 
 export type SyncPhaseName = 'starting' | SyncPhase;
 
+/** `local_meta` key the leader sets to 'ended' when the server answers 401 (the session is over). */
+export const SESSION_KEY = 'session';
+
+/** One row `{ ended }`: has the leader seen the session end? */
+export const SESSION_ENDED_SQL = `SELECT EXISTS (SELECT 1 FROM local_meta WHERE key = '${SESSION_KEY}' AND value = 'ended') AS ended`;
+
 export interface SyncStatus {
   online: boolean;
   phase: SyncPhaseName;
@@ -95,8 +101,10 @@ export function createStatusWriter(pg: Pick<PGliteInterface, 'query'>) {
     return chain;
   };
   return {
-    /** A new leader starts: forget the last session's phase and sync error. */
-    starting: () => Promise.all([set('sync_phase', 'starting'), set('sync_error', null)]).then(() => {}),
+    /** A new leader starts: forget the last session's phase, sync error and ended session. */
+    starting: () => Promise.all([set('sync_phase', 'starting'), set('sync_error', null), set(SESSION_KEY, null)]).then(() => {}),
+    /** The server answered 401 to sync or upload: the tabs sign out and delete the store (LocalDbProvider). */
+    sessionEnded: (): Promise<void> => set(SESSION_KEY, 'ended'),
     phase: (phase: SyncPhase, detail?: string): Promise<void> => {
       const p = set('sync_phase', phase);
       if (phase === 'live') return set('sync_error', null);

@@ -32,6 +32,8 @@ export interface MutationResult {
   message?: string;
   row?: Record<string, unknown>;
   conflicts?: { field: string; base: unknown; mine: unknown; theirs: unknown }[];
+  /** With an `INVALID` rejection: the zod issues of the values (PROTOCOL.md 2). */
+  issues?: { code: string; message: string; path?: PropertyKey[]; [key: string]: unknown }[];
   original?: Omit<MutationResult, 'id' | 'original'>;
 }
 
