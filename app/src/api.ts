@@ -1,20 +1,8 @@
 import type { ModuleKey } from '@streamflow/schema';
 import { config } from './config.ts';
 
-/** The error envelope every server route answers with (PROTOCOL.md section 3). */
-export interface ApiErrorBody {
-  error: { code: string; message: string; details: Record<string, unknown> };
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError, type ApiErrorBody } from './api-error.ts';
+import { ApiError, type ApiErrorBody } from './api-error.ts';
 
 /** JSON request to sync-server with the session cookie; throws ApiError with the envelope's message. */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -47,4 +35,8 @@ export interface Me {
   pipeline: { key: string; label: string; outcome?: 'won' | 'lost' }[] | null;
   /** The plan's modules, on or off (tenant members; null for staff and for a cached member from before modules were sent). */
   modules?: Partial<Record<ModuleKey, boolean>> | null;
+  /** The user's theme, kept on the server for every device (null: never chosen). */
+  theme?: string | null;
+  /** The tenant's brand colour `#rrggbb` (tenant members), set by the owner. */
+  brandColor?: string | null;
 }

@@ -1,40 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
 import { decidePage, homePathOf } from '@streamflow/schema/spaces';
 import { api, ApiError, type Me } from './api.ts';
-import { ClientSpace } from './client/client-space.tsx';
+import { ClientSpace } from './spaces/client-space.tsx';
 import { clearLocalData, sweepOtherLocalData } from './local-db/open.ts';
 import { announceSessionChanged, onSessionChanged } from './shell/session-channel.ts';
+import { cacheMe, readCachedMe } from './shell/me-cache.ts';
 import { confirmLosingLocalChanges } from './local-db/provider.tsx';
 import { ForgotPassword } from './shell/forgot-password.tsx';
-import { TenantSwitcher } from './shell/tenant-switcher.tsx';
+import { Button } from './ui/button.tsx';
 import { isStaffSpace, StaffSpace } from './spaces/staff-space.tsx';
 import { navigate, usePath } from './router.ts';
 import { SetPassword } from './set-password.tsx';
 import { SignIn } from './sign-in.tsx';
 import { Signup } from './signup.tsx';
+import { VerifyEmail } from './verify-email.tsx';
 
 type State = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; me: Me } | { kind: 'error'; message: string };
-
-const ME_KEY = 'streamflow.me';
-
-/** Remembers the signed-in member (no secrets: ids, name, roles) for an offline start. */
-function cacheMe(me: Me | null): void {
-  try {
-    if (me) localStorage.setItem(ME_KEY, JSON.stringify(me));
-    else localStorage.removeItem(ME_KEY);
-  } catch {
-    // Storage disabled: offline start is simply not available.
-  }
-}
-
-function readCachedMe(): Me | null {
-  try {
-    const raw = localStorage.getItem(ME_KEY);
-    return raw ? (JSON.parse(raw) as Me) : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The app shell: asks the server who is signed in, shows sign-in otherwise,
@@ -114,6 +95,16 @@ export function App() {
           />
         );
       }
+      if (path === '/verify-email') {
+        return (
+          <VerifyEmail
+            onSignedIn={(dashboard) => {
+              navigate(dashboard, { replace: true });
+              void load();
+            }}
+          />
+        );
+      }
       if (path === '/reset-password') return <SetPassword />;
       if (path === '/forgot-password') return <ForgotPassword />;
       return <SignIn onSignedIn={() => void load()} />;
@@ -126,29 +117,20 @@ export function App() {
       );
     case 'signed-in': {
       const signedIn = state.me;
+      if (redirectTo) {
+        return <main className="center" aria-busy="true">Opening {homePathOf(signedIn) === redirectTo ? 'your dashboard' : 'the page'}…</main>;
+      }
+      if (signedIn.space === 'client' && signedIn.tenantId) {
+        return <ClientSpace me={{ ...signedIn, tenantId: signedIn.tenantId }} path={path} onSignOut={() => void signOut()} />;
+      }
+      if (isStaffSpace(signedIn.space)) return <StaffSpace me={{ ...signedIn, space: signedIn.space }} path={path} onSignOut={() => void signOut()} />;
       return (
-        <main className="shell">
-          <a className="skip-link" href="#main">Skip to content</a>
-          <header className="topbar">
-            <strong>StreamFlow</strong>
-            <span className="space">{signedIn.space}</span>
-            <span className="grow" />
-            <TenantSwitcher me={signedIn} />
-            <span>{signedIn.email}</span>
-            <button type="button" onClick={() => void signOut()}>Sign out</button>
-          </header>
-          {redirectTo ? (
-            <p aria-busy="true" className="muted">Opening {homePathOf(signedIn) === redirectTo ? 'your dashboard' : 'the page'}…</p>
-          ) : signedIn.space === 'client' && signedIn.tenantId ? (
-            <ClientSpace me={{ ...signedIn, tenantId: signedIn.tenantId }} path={path} />
-          ) : isStaffSpace(signedIn.space) ? (
-            <StaffSpace me={{ ...signedIn, space: signedIn.space }} path={path} />
-          ) : (
-            <section className="card" role="alert">
-              <h1>No tenant yet</h1>
-              <p>Your account does not belong to a company on StreamFlow. Ask its owner for an invitation, or sign up to start your own.</p>
-            </section>
-          )}
+        <main className="center">
+          <section className="sf-card sf-card-narrow" role="alert">
+            <h1>No company yet</h1>
+            <p>Your account does not belong to a company on StreamFlow. Ask its owner for an invitation, or sign up to start your own.</p>
+            <Button variant="secondary" onPress={() => void signOut()}>Sign out</Button>
+          </section>
         </main>
       );
     }

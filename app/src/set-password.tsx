@@ -1,6 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { api } from './api.ts';
-import { navigate } from './router.ts';
+import { Button, LinkButton } from './ui/button.tsx';
+import { TextField } from './ui/field.tsx';
+import { AuthCard, AuthError } from './onboarding/auth-card.tsx';
+import { errorSentence } from './ui/messages.ts';
 
 /**
  * Where the welcome email of a platform-provisioned owner (and a password
@@ -9,24 +12,27 @@ import { navigate } from './router.ts';
  */
 export function SetPassword() {
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [mismatch, setMismatch] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    if (f.get('password') !== f.get('confirm')) {
-      setError('The two passwords differ.');
+    if (password !== confirm) {
+      setMismatch(true);
       return;
     }
+    setMismatch(false);
     setBusy(true);
     setError(null);
     try {
-      await api('/api/auth/reset-password', { method: 'POST', body: JSON.stringify({ token, newPassword: f.get('password') }) });
+      await api('/api/auth/reset-password', { method: 'POST', body: JSON.stringify({ token, newPassword: password }) });
       setDone(true);
     } catch (err) {
-      setError(err instanceof Error ? err.message : 'The link may have expired: ask for a new one.');
+      setError(errorSentence(err, 'This link has expired or was already used. Ask for a new one.'));
     } finally {
       setBusy(false);
     }
@@ -34,30 +40,19 @@ export function SetPassword() {
 
   if (done) {
     return (
-      <main className="center">
-        <section className="card signin" role="status">
-          <h1>Password saved</h1>
-          <button type="button" onClick={() => navigate('/', { replace: true })}>Sign in</button>
-        </section>
-      </main>
+      <AuthCard title="Password saved" role="status">
+        <p>Your new password is set. Sign in with it now.</p>
+        <LinkButton variant="primary" href="/">Sign in</LinkButton>
+      </AuthCard>
     );
   }
   return (
-    <main className="center">
-      <form className="card signin" onSubmit={(e) => void submit(e)} aria-labelledby="setpw-title">
-        <h1 id="setpw-title">Choose your password</h1>
-        {!token && <p role="alert" className="error">This link is incomplete: open the link from your email again.</p>}
-        <label>
-          New password
-          <input name="password" type="password" autoComplete="new-password" required minLength={10} />
-        </label>
-        <label>
-          Repeat it
-          <input name="confirm" type="password" autoComplete="new-password" required minLength={10} />
-        </label>
-        {error && <p role="alert" className="error">{error}</p>}
-        <button type="submit" disabled={busy || !token}>{busy ? 'Saving…' : 'Save password'}</button>
-      </form>
-    </main>
+    <AuthCard title="Choose your password" onSubmit={(e) => void submit(e)}>
+      {!token && <AuthError>This link is incomplete. Open the link from your email again.</AuthError>}
+      <TextField label="New password" name="password" type="password" autoComplete="new-password" value={password} onChange={setPassword} isRequired description="At least 10 characters." />
+      <TextField label="Repeat it" name="confirm" type="password" autoComplete="new-password" value={confirm} onChange={setConfirm} isRequired error={mismatch ? 'The two passwords are not the same.' : null} />
+      {error && <AuthError>{error}</AuthError>}
+      <Button type="submit" variant="primary" isPending={busy} isDisabled={!token}>{busy ? 'Saving…' : 'Save password'}</Button>
+    </AuthCard>
   );
 }

@@ -1,56 +1,42 @@
 import { useState, type FormEvent } from 'react';
 import { api } from './api.ts';
+import { Button, AppLink } from './ui/button.tsx';
+import { TextField } from './ui/field.tsx';
+import { AuthCard, AuthError } from './onboarding/auth-card.tsx';
+import { errorSentence } from './ui/messages.ts';
 
 /** Email + password sign-in against better-auth at /api/auth. */
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
     setBusy(true);
     setError(null);
     try {
-      await api('/api/auth/sign-in/email', {
-        method: 'POST',
-        body: JSON.stringify({ email: form.get('email'), password: form.get('password') }),
-      });
+      await api('/api/auth/sign-in/email', { method: 'POST', body: JSON.stringify({ email, password }) });
       onSignedIn();
     } catch (err) {
-      setError(err instanceof Error ? err.message : 'Sign-in failed.');
+      setError(errorSentence(err, 'That email and password do not match an account.'));
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <main className="center">
-      <form className="card signin" onSubmit={(e) => void submit(e)} aria-labelledby="signin-title">
-        <h1 id="signin-title">Sign in to StreamFlow</h1>
-        <label>
-          Email
-          <input name="email" type="email" autoComplete="username" required />
-        </label>
-        <label>
-          Password
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
-        <p>
-          <a href="/forgot-password">Forgot your password?</a>
-        </p>
-        <p>
-          New to StreamFlow? <a href="/signup">Create an account</a>
-        </p>
-      </form>
-    </main>
+    <AuthCard
+      title="Sign in to StreamFlow"
+      onSubmit={(e) => void submit(e)}
+      footer={<>New to StreamFlow? <AppLink href="/signup">Create an account</AppLink></>}
+    >
+      <TextField label="Email" name="email" type="email" autoComplete="username" value={email} onChange={setEmail} isRequired autoFocus />
+      <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={setPassword} isRequired />
+      {error && <AuthError>{error}</AuthError>}
+      <Button type="submit" variant="primary" isPending={busy}>{busy ? 'Signing in…' : 'Sign in'}</Button>
+      <p className="sf-auth-links"><AppLink href="/forgot-password">Forgot your password?</AppLink></p>
+    </AuthCard>
   );
 }

@@ -1,6 +1,10 @@
 import { useState } from 'react';
+import { Check } from 'lucide-react';
 import { WIZARD_STEPS, type OnboardingView, type WizardStep } from '@streamflow/schema/onboarding';
+import { Button } from '../ui/button.tsx';
+import { Card } from '../ui/page.tsx';
 import { onboardingApi } from './api.ts';
+import { errorSentence } from '../ui/messages.ts';
 import { HoursStep, IntegrationsStep, LogoStep, ModulesStep, TeamStep, type StepProps } from './steps.tsx';
 
 const STEPS: Record<WizardStep, { title: string; Component: (p: StepProps) => React.JSX.Element }> = {
@@ -26,53 +30,52 @@ export function Wizard({ view, onChange, onClose }: { view: OnboardingView; onCh
     setError(null);
     const last = index === WIZARD_STEPS.length - 1;
     const nextStep = WIZARD_STEPS[index + 1];
-    const saved = await onboardingApi.wizard({
-      ...(completed ? { completedStep: step } : {}),
-      ...(last ? { status: 'completed' as const } : { step: nextStep }),
-    });
-    onChange(saved);
-    if (last) onClose();
-    else setIndex(index + 1);
+    try {
+      const saved = await onboardingApi.wizard({
+        ...(completed ? { completedStep: step } : {}),
+        ...(last ? { status: 'completed' as const } : { step: nextStep }),
+      });
+      onChange(saved);
+      if (last) onClose();
+      else setIndex(index + 1);
+    } catch (err) {
+      setError(errorSentence(err, 'Your progress could not be saved. Try again.'));
+    }
   };
   const skipAll = async () => {
-    onChange(await onboardingApi.wizard({ step, status: 'skipped' }));
-    onClose();
+    try {
+      onChange(await onboardingApi.wizard({ step, status: 'skipped' }));
+      onClose();
+    } catch (err) {
+      setError(errorSentence(err, 'Setup could not be skipped just now. Try again.'));
+    }
   };
 
   return (
-    <section className="card wizard" aria-labelledby="wizard-title">
-      <header className="wizard-head">
-        <h2 id="wizard-title">{title}</h2>
-        <span className="muted" aria-live="polite">
-          Step {index + 1} of {WIZARD_STEPS.length}
-        </span>
-      </header>
-      <ol className="wizard-progress" aria-label="Setup steps">
-        {WIZARD_STEPS.map((s, i) => (
-          <li key={s} aria-current={i === index ? 'step' : undefined} className={view.wizard.completedSteps.includes(s) ? 'done' : ''}>
-            {STEPS[s].title}
-          </li>
-        ))}
+    <Card
+      id="wizard"
+      className="onb-wizard"
+      title={title}
+      actions={<span className="sf-muted onb-step-count" aria-live="polite">Step {index + 1} of {WIZARD_STEPS.length}</span>}
+    >
+      <ol className="onb-steps" aria-label="Setup steps">
+        {WIZARD_STEPS.map((s, i) => {
+          const done = view.wizard.completedSteps.includes(s);
+          return (
+            <li key={s} aria-current={i === index ? 'step' : undefined} className={done ? 'done' : ''}>
+              <span className="onb-step-dot" aria-hidden="true">{done ? <Check size={12} strokeWidth={3} /> : i + 1}</span>
+              <span className="onb-step-label">{STEPS[s].title}</span>
+            </li>
+          );
+        })}
       </ol>
       <Component view={view} done={() => go(true)} fail={setError} />
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <footer className="wizard-foot">
-        {index > 0 && (
-          <button type="button" className="secondary" onClick={() => setIndex(index - 1)}>
-            Back
-          </button>
-        )}
-        <button type="button" className="secondary" onClick={() => void go(false)}>
-          Skip this step
-        </button>
-        <button type="button" className="link" onClick={() => void skipAll()}>
-          Skip setup for now
-        </button>
+      {error && <div role="alert" className="error-message">{error}</div>}
+      <footer className="onb-wizard-foot">
+        {index > 0 && <Button variant="secondary" onPress={() => setIndex(index - 1)}>Back</Button>}
+        <Button variant="secondary" onPress={() => void go(false)}>Skip this step</Button>
+        <Button variant="ghost" onPress={() => void skipAll()}>Skip setup for now</Button>
       </footer>
-    </section>
+    </Card>
   );
 }

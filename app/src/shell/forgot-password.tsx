@@ -1,14 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
+import { AppLink, Button } from '../ui/button.tsx';
+import { TextField } from '../ui/field.tsx';
+import { AuthCard, AuthError } from '../onboarding/auth-card.tsx';
+import { errorSentence } from '../ui/messages.ts';
 
 /** Asks for a password-reset link by email (better-auth); the link opens /reset-password. */
 export function ForgotPassword() {
+  const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     setError(null);
-    const email = new FormData(e.currentTarget).get('email');
+    setBusy(true);
     try {
       await api('/api/auth/request-password-reset', {
         method: 'POST',
@@ -16,27 +22,25 @@ export function ForgotPassword() {
       });
       setSent(true);
     } catch (err) {
-      setError(err instanceof Error ? err.message : 'The request failed.');
+      setError(errorSentence(err, 'The link could not be sent. Check the address and try again.'));
+    } finally {
+      setBusy(false);
     }
   };
+  const back = <AppLink href="/">Back to sign-in</AppLink>;
+  if (sent) {
+    return (
+      <AuthCard title="Check your email" role="status" footer={back}>
+        <p>If an account uses <strong>{email}</strong>, a link to set a new password is on its way.</p>
+      </AuthCard>
+    );
+  }
   return (
-    <main className="center">
-      <form className="card signin" onSubmit={(e) => void submit(e)} aria-labelledby="forgot-title">
-        <h1 id="forgot-title">Reset your password</h1>
-        {sent ? (
-          <p role="status">If an account uses that address, a link to set a new password is on its way.</p>
-        ) : (
-          <>
-            <label>
-              Email
-              <input name="email" type="email" autoComplete="username" required />
-            </label>
-            {error && <p role="alert" className="error">{error}</p>}
-            <button type="submit">Send the link</button>
-          </>
-        )}
-        <p><a href="/">Back to sign-in</a></p>
-      </form>
-    </main>
+    <AuthCard title="Reset your password" onSubmit={(e) => void submit(e)} footer={back}>
+      <p className="sf-muted">Enter the address you sign in with and we will email you a link.</p>
+      <TextField label="Email" name="email" type="email" autoComplete="username" value={email} onChange={setEmail} isRequired autoFocus />
+      {error && <AuthError>{error}</AuthError>}
+      <Button type="submit" variant="primary" isPending={busy}>Send the link</Button>
+    </AuthCard>
   );
 }

@@ -1,4 +1,8 @@
 import { useState } from 'react';
+import { ScrollText } from 'lucide-react';
+import { Button } from '../ui/button.tsx';
+import { NativeSelect, TextField } from '../ui/field.tsx';
+import { Badge, EmptyState, PageHeader, Skeleton, Toolbar, type Tone } from '../ui/page.tsx';
 import { LoadError, OnlineOnly, useServerData } from './online-only.tsx';
 
 interface AuditEntry {
@@ -14,6 +18,9 @@ interface AuditEntry {
   details: Record<string, unknown>;
 }
 
+const OUTCOME_TONE: Record<string, Tone> = { allowed: 'success', succeeded: 'success', denied: 'danger', failed: 'danger' };
+const OUTCOMES = [{ id: '', label: 'Any outcome' }, ...['allowed', 'denied', 'succeeded', 'failed'].map((o) => ({ id: o, label: o.charAt(0).toUpperCase() + o.slice(1) }))];
+
 /** The audit viewer (provider and dev staff: every tenant; filter by action prefix, outcome, tenant). */
 export function AuditLog() {
   const [action, setAction] = useState('');
@@ -27,45 +34,47 @@ export function AuditLog() {
   const cursor = before.at(-1);
   if (cursor) params.set('before', cursor);
   const { data, error } = useServerData<{ entries: AuditEntry[]; next: string | null }>(`/api/admin/audit?${params.toString()}`);
+  const filtered = Boolean(action || outcome || tenant);
   return (
     <OnlineOnly title="Audit log">
-      <section className="card" aria-labelledby="audit-title">
-        <h1 id="audit-title">Audit log</h1>
-        <form className="row" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
-          <label>Action starts with <input value={action} onChange={(e) => { setAction(e.target.value); setBefore([]); }} placeholder="e.g. roles." /></label>
-          <label>
-            Outcome{' '}
-            <select value={outcome} onChange={(e) => { setOutcome(e.target.value); setBefore([]); }}>
-              <option value="">any</option>
-              <option value="allowed">allowed</option>
-              <option value="denied">denied</option>
-              <option value="succeeded">succeeded</option>
-              <option value="failed">failed</option>
-            </select>
-          </label>
-          <label>Tenant id <input value={tenant} onChange={(e) => { setTenant(e.target.value.trim()); setBefore([]); }} /></label>
-        </form>
-        <LoadError error={error} />
-        <table className="list">
-          <thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Space</th><th scope="col">Tenant</th><th scope="col">Target</th></tr></thead>
-          <tbody>
-            {(data?.entries ?? []).map((e) => (
-              <tr key={e.id}>
-                <td>{new Date(e.at).toLocaleString()}</td>
-                <th scope="row">{e.action}</th>
-                <td><span className={`badge outcome-${e.outcome}`}>{e.outcome}</span></td>
-                <td>{e.space ?? ''}</td>
-                <td className="mono">{e.org_id ?? ''}</td>
-                <td>{e.target_table ? `${e.target_table} ${e.target_id ?? ''}` : ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <div className="row">
-          {before.length > 0 && <button type="button" className="secondary" onClick={() => setBefore(before.slice(0, -1))}>Newer</button>}
-          {data?.next && <button type="button" className="secondary" onClick={() => setBefore([...before, data.next ?? ''])}>Older</button>}
+      <PageHeader title="Audit log" description="Every sign-in, permission check and change across tenants, newest first." />
+      <form role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+        <Toolbar>
+          <TextField label="Action starts with" value={action} onChange={(v) => { setAction(v); setBefore([]); }} placeholder="roles." />
+          <NativeSelect label="Outcome" value={outcome} onChange={(v) => { setOutcome(v); setBefore([]); }} options={OUTCOMES} />
+          <TextField label="Tenant id" value={tenant} onChange={(v) => { setTenant(v.trim()); setBefore([]); }} />
+        </Toolbar>
+      </form>
+      <LoadError error={error} />
+      {!data ? (!error && <Skeleton rows={8} label="Loading the audit log" />) : data.entries.length === 0 ? (
+        <EmptyState icon={<ScrollText size={28} />} title={filtered ? 'No entries match' : 'Nothing recorded yet'}>
+          {filtered ? 'Try a shorter action prefix or another outcome.' : 'Entries appear here as people sign in and change things.'}
+        </EmptyState>
+      ) : (
+        <div className="sf-table-wrap">
+          <table className="sf-table sf-table-compact">
+            <thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col" className="staff-secondary">Space</th><th scope="col" className="staff-secondary">Tenant</th><th scope="col" className="staff-secondary">Target</th></tr></thead>
+            <tbody>
+              {data.entries.map((e) => (
+                <tr key={e.id}>
+                  <td>{new Date(e.at).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' })}</td>
+                  <th scope="row" className="staff-mono">{e.action}</th>
+                  <td><Badge tone={OUTCOME_TONE[e.outcome] ?? 'neutral'}>{e.outcome}</Badge></td>
+                  <td className="staff-secondary">{e.space ?? ''}</td>
+                  <td className="staff-mono staff-secondary">{e.org_id ?? ''}</td>
+                  <td className="staff-secondary">{e.target_table ? <>{e.target_table.replaceAll('_', ' ')} <span className="staff-mono">{e.target_id ?? ''}</span></> : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
-      </section>
+      )}
+      {(before.length > 0 || data?.next) && (
+        <div className="staff-pager">
+          {before.length > 0 && <Button variant="secondary" onPress={() => setBefore(before.slice(0, -1))}>Newer</Button>}
+          {data?.next && <Button variant="secondary" onPress={() => setBefore([...before, data.next ?? ''])}>Older</Button>}
+        </div>
+      )}
     </OnlineOnly>
   );
 }

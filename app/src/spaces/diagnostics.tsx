@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { Badge, Card, PageHeader, Skeleton } from '../ui/page.tsx';
 import { LoadError, OnlineOnly, useServerData } from './online-only.tsx';
 
 interface Diagnostics {
@@ -11,6 +12,8 @@ interface Diagnostics {
   writes: { table: string; outcome: string; count: number }[];
 }
 
+const n = (v: number) => v.toLocaleString();
+
 /** The dev space's diagnostics: database, queue, sync and error rates of the instance that answers, refreshed every 5 s. */
 export function DiagnosticsPage() {
   const { data, error, reload } = useServerData<Diagnostics>('/api/dev/diagnostics');
@@ -18,43 +21,49 @@ export function DiagnosticsPage() {
     const t = setInterval(reload, 5_000);
     return () => clearInterval(t);
   }, [reload]);
-  const queued = data?.jobs.counts.filter((c) => c.status === 'queued').reduce((n, c) => n + c.count, 0) ?? 0;
-  const dead = data?.jobs.counts.filter((c) => c.status === 'dead').reduce((n, c) => n + c.count, 0) ?? 0;
+  const queued = data?.jobs.counts.filter((c) => c.status === 'queued').reduce((s, c) => s + c.count, 0) ?? 0;
+  const dead = data?.jobs.counts.filter((c) => c.status === 'dead').reduce((s, c) => s + c.count, 0) ?? 0;
   return (
     <OnlineOnly title="Diagnostics">
-      <section className="card" aria-labelledby="diag-title">
-        <h1 id="diag-title">Diagnostics</h1>
-        <LoadError error={error} />
-        {data && (
-          <div className="tiles">
-            <section className="card" aria-label="Database">
-              <h2>Database</h2>
-              <p><strong>{data.db.ok ? 'reachable' : 'down'}</strong> · {data.db.kind} {data.db.version}</p>
-              <p>Round trip {data.db.roundTripMs} ms · {data.db.migrations} migrations applied</p>
-            </section>
-            <section className="card" aria-label="Job queue">
-              <h2>Job queue</h2>
-              <p>{queued} queued · {dead} dead · oldest due waited {Math.round(data.jobs.oldestDueSeconds)} s</p>
-            </section>
-            <section className="card" aria-label="Sync">
-              <h2>Sync</h2>
-              <p>Watermark {data.sync.watermark} · {data.sync.liveRequests} live requests held</p>
-              <p>Change log: {data.sync.changeLogRows} rows in {data.sync.changeLogCommits} commits{data.sync.oldestEntryAt ? `, oldest ${new Date(data.sync.oldestEntryAt).toLocaleString()}` : ''}</p>
-            </section>
-            <section className="card" aria-label="Requests">
-              <h2>Requests</h2>
-              <p>{data.http.total} since start ({Math.round(data.uptimeSeconds / 60)} min) · 5xx rate {(data.http.errorRate5xx * 100).toFixed(2)}%</p>
-              <p>{Object.entries(data.http.byStatus).sort().map(([s, n]) => `${s}: ${n}`).join(' · ')}</p>
-            </section>
+      <PageHeader title="Diagnostics" description="The instance that answers, refreshed every 5 seconds." />
+      <LoadError error={error} />
+      {!data ? (!error && <Skeleton rows={6} label="Loading diagnostics" />) : (
+        <>
+          <div className="sf-grid">
+            <Card id="diag-db" title="Database" actions={<Badge tone={data.db.ok ? 'success' : 'danger'}>{data.db.ok ? 'reachable' : 'down'}</Badge>}>
+              <p className="staff-stat">{n(data.db.roundTripMs)} ms</p>
+              <p className="staff-note">Round trip · {data.db.kind} {data.db.version} · {n(data.db.migrations)} migrations applied</p>
+            </Card>
+            <Card id="diag-jobs" title="Job queue" actions={dead > 0 ? <Badge tone="danger">{n(dead)} dead</Badge> : undefined}>
+              <p className="staff-stat">{n(queued)} queued</p>
+              <p className="staff-note">The oldest due job has waited {n(Math.round(data.jobs.oldestDueSeconds))} s</p>
+            </Card>
+            <Card id="diag-sync" title="Sync">
+              <p className="staff-stat">Watermark {data.sync.watermark}</p>
+              <p className="staff-note">
+                {n(data.sync.liveRequests)} live requests held · change log {n(data.sync.changeLogRows)} rows in {n(data.sync.changeLogCommits)} commits
+                {data.sync.oldestEntryAt ? `, oldest ${new Date(data.sync.oldestEntryAt).toLocaleString()}` : ''}
+              </p>
+            </Card>
+            <Card id="diag-http" title="Requests" actions={<Badge tone={data.http.errorRate5xx > 0.01 ? 'danger' : 'success'}>{(data.http.errorRate5xx * 100).toFixed(2)}% 5xx</Badge>}>
+              <p className="staff-stat">{n(data.http.total)}</p>
+              <p className="staff-note">
+                Since start ({n(Math.round(data.uptimeSeconds / 60))} min) · {Object.entries(data.http.byStatus).sort().map(([s, c]) => `${s}: ${n(c)}`).join(' · ')}
+              </p>
+            </Card>
           </div>
-        )}
-        {data && data.writes.length > 0 && (
-          <table className="list compact" aria-label="Write outcomes">
-            <thead><tr><th scope="col">Table</th><th scope="col">Outcome</th><th scope="col">Mutations</th></tr></thead>
-            <tbody>{data.writes.map((w) => <tr key={`${w.table}-${w.outcome}`}><th scope="row">{w.table}</th><td>{w.outcome}</td><td>{w.count}</td></tr>)}</tbody>
-          </table>
-        )}
-      </section>
+          {data.writes.length > 0 && (
+            <Card id="diag-writes" title="Write outcomes">
+              <div className="sf-table-wrap">
+                <table className="sf-table sf-table-compact" aria-label="Write outcomes">
+                  <thead><tr><th scope="col">Table</th><th scope="col">Outcome</th><th scope="col" className="sf-num">Mutations</th></tr></thead>
+                  <tbody>{data.writes.map((w) => <tr key={`${w.table}-${w.outcome}`}><th scope="row">{w.table.replaceAll('_', ' ')}</th><td>{w.outcome}</td><td className="sf-num">{n(w.count)}</td></tr>)}</tbody>
+                </table>
+              </div>
+            </Card>
+          )}
+        </>
+      )}
     </OnlineOnly>
   );
 }

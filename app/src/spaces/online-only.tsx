@@ -1,24 +1,33 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { WifiOff } from 'lucide-react';
 import { api } from '../api.ts';
 import { useOnline } from '../sync/status.ts';
+import { errorSentence } from '../ui/messages.ts';
+import { EmptyState, PageHeader } from '../ui/page.tsx';
+import './staff.css';
 
 /**
- * Staff pages read server routes directly (they are never synced): with no
- * network they say so instead of failing. `useServerData` loads a route while
- * online and reloads on reconnect or when `reload()` is called.
+ * Staff pages (and billing) read server routes directly (they are never
+ * synced): with no network they say so instead of failing. `useServerData`
+ * loads a route while online and reloads on reconnect or when `reload()` is called.
  */
 export function OnlineOnly({ title, children }: { title: string; children: ReactNode }) {
   const online = useOnline();
   if (!online) {
     return (
-      <section className="card" role="alert">
-        <h1>{title}</h1>
-        <p>This page needs a connection: it reads the platform's live data, which is never kept on this device. It comes back by itself when you are online.</p>
-      </section>
+      <>
+        <PageHeader title={title} />
+        <EmptyState icon={<WifiOff size={28} />} title="You are offline">
+          This page needs a connection: it reads live data that is never kept on this device. It comes back by itself when you are online.
+        </EmptyState>
+      </>
     );
   }
   return <>{children}</>;
 }
+
+/** A failed staff request in words (never the raw message or status). */
+export const loadErrorSentence = (err: unknown) => errorSentence(err, 'This could not be loaded. Reload the page to try again.');
 
 export function useServerData<T>(path: string | null): { data: T | null; error: string | null; reload: () => void } {
   const online = useOnline();
@@ -35,7 +44,7 @@ export function useServerData<T>(path: string | null): { data: T | null; error: 
         setError(null);
       },
       (err: unknown) => {
-        if (!cancelled) setError(err instanceof Error ? err.message : String(err));
+        if (!cancelled) setError(loadErrorSentence(err));
       },
     );
     return () => {
@@ -48,5 +57,5 @@ export function useServerData<T>(path: string | null): { data: T | null; error: 
 
 /** A failed load, in words. */
 export function LoadError({ error }: { error: string | null }) {
-  return error ? <p role="alert" className="error">{error}</p> : null;
+  return error ? <div role="alert" className="error-message">{error}</div> : null;
 }

@@ -1,7 +1,6 @@
-import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
-import { OnlineOnly } from '../client/billing.tsx';
-import { useOnline } from '../sync/status.ts';
+import { Building2 } from 'lucide-react';
+import { Badge, EmptyState, PageHeader, Skeleton, type Tone } from '../ui/page.tsx';
+import { LoadError, useServerData } from './online-only.tsx';
 
 interface TenantRow {
   id: string;
@@ -16,44 +15,43 @@ interface TenantRow {
   members: number;
 }
 
-/** Provider space: every tenant with its plan and subscription state (online only, audited on the server). */
+const SUB_TONE: Record<string, Tone> = { active: 'success', trialing: 'accent', past_due: 'danger', unpaid: 'danger', incomplete: 'warning' };
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Provider space: every tenant with its plan and subscription state (online only — the space wraps it —, audited on the server). */
 export function ProviderTenants() {
-  const online = useOnline();
-  const [tenants, setTenants] = useState<TenantRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!online) return;
-    api<{ tenants: TenantRow[] }>('/api/provider/tenants').then(
-      (r) => setTenants(r.tenants),
-      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
-    );
-  }, [online]);
-  if (!online) return <OnlineOnly what="Tenants" />;
+  const { data, error } = useServerData<{ tenants: TenantRow[] }>('/api/provider/tenants');
+  const tenants = data?.tenants;
   return (
-    <section className="card" aria-labelledby="tenants-title">
-      <h1 id="tenants-title">Tenants</h1>
-      {error && <p role="alert" className="error">{error}</p>}
-      {!tenants ? (
-        <p aria-busy="true">Loading…</p>
+    <>
+      <PageHeader title="Tenants" count={tenants ? `${tenants.length.toLocaleString()} tenant${tenants.length === 1 ? '' : 's'}` : undefined} />
+      <LoadError error={error} />
+      {!tenants ? (!error && <Skeleton rows={5} label="Loading tenants" />) : tenants.length === 0 ? (
+        <EmptyState icon={<Building2 size={28} />} title="No tenants yet">Tenants appear here when a business signs up or you provision one.</EmptyState>
       ) : (
-        <table className="list">
-          <thead>
-            <tr><th scope="col">Tenant</th><th scope="col">Plan</th><th scope="col">Subscription</th><th scope="col">Renews</th><th scope="col">Members</th><th scope="col">AI tokens</th></tr>
-          </thead>
-          <tbody>
-            {tenants.map((t) => (
-              <tr key={t.id}>
-                <th scope="row">{t.name}</th>
-                <td>{t.plan}{t.plan !== t.subscribedPlan ? ` (subscribed: ${t.subscribedPlan})` : ''}</td>
-                <td>{t.subscriptionStatus.replace('_', ' ')}{t.paymentIssue ? ' · payment failed' : ''}</td>
-                <td>{t.currentPeriodEnd?.slice(0, 10) ?? ''}</td>
-                <td>{t.members}</td>
-                <td>{t.aiTokenBalance.toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="sf-table-wrap">
+          <table className="sf-table">
+            <thead>
+              <tr><th scope="col">Tenant</th><th scope="col">Plan</th><th scope="col">Subscription</th><th scope="col" className="staff-secondary">Renews</th><th scope="col" className="sf-num staff-secondary">Members</th><th scope="col" className="sf-num staff-secondary">AI tokens</th></tr>
+            </thead>
+            <tbody>
+              {tenants.map((t) => (
+                <tr key={t.id}>
+                  <th scope="row">{t.name}</th>
+                  <td>{cap(t.plan)}{t.plan !== t.subscribedPlan && <span className="sf-muted"> (pays for {cap(t.subscribedPlan)})</span>}</td>
+                  <td>
+                    <Badge tone={SUB_TONE[t.subscriptionStatus] ?? 'neutral'}>{t.subscriptionStatus.replaceAll('_', ' ')}</Badge>
+                    {t.paymentIssue && <> <Badge tone="danger">payment failed</Badge></>}
+                  </td>
+                  <td className="staff-secondary">{t.currentPeriodEnd ? new Date(t.currentPeriodEnd).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' }) : ''}</td>
+                  <td className="sf-num staff-secondary">{t.members.toLocaleString()}</td>
+                  <td className="sf-num staff-secondary">{t.aiTokenBalance.toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
-    </section>
+    </>
   );
 }
