@@ -20,6 +20,8 @@ if (!process.env.E2E_PORT) {
   ]).toString();
 }
 if (!process.env.E2E_DATA_DIR) process.env.E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'streamflow-e2e-'));
+// The server's emails (sign-up links), one JSON line each; specs read it with `mailTo` (e2e/helpers.ts).
+if (!process.env.E2E_OUTBOX) process.env.E2E_OUTBOX = `${process.env.E2E_DATA_DIR}.outbox.jsonl`;
 const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -66,6 +68,7 @@ export default defineConfig({
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
       JOBS_POLL_INTERVAL_MS: '200',
+      MAIL_OUTBOX_FILE: process.env.E2E_OUTBOX,
     },
   },
 });

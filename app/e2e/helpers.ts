@@ -1,4 +1,19 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
+
+/** The newest email the server sent to `to` (from its test outbox, MAIL_OUTBOX_FILE), waiting for it to arrive. */
+export async function mailTo(to: string): Promise<{ subject: string; text: string }> {
+  const path = process.env.E2E_OUTBOX ?? '';
+  let found: { to: string; subject: string; text: string } | undefined;
+  await expect
+    .poll(() => {
+      const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
+      found = lines.map((l) => JSON.parse(l) as { to: string; subject: string; text: string }).filter((m) => m.to === to).at(-1);
+      return Boolean(found);
+    })
+    .toBe(true);
+  return found!;
+}
 
 /** PGlite logs one harmless ENOENT on a new IndexedDB store (STACK.md); every other page error fails. */
 export function watchErrors(page: Page): string[] {
@@ -18,9 +33,21 @@ export async function signIn(page: Page, email: string, home: RegExp = /\/tenant
   await expect(page).toHaveURL(home);
 }
 
-/** Waits until the leader tab's sync loop reports every shape caught up. */
+/** Waits until the leader tab's sync loop reports every shape caught up (the top bar's sync status). */
 export async function syncedLive(page: Page) {
-  await expect(page.getByText('sync: live')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-phase', 'live', { timeout: 60_000 });
+}
+
+/** Signs out through the user menu in the top bar. */
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: /^Account:/ }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+}
+
+/** The count on the top bar's "Sync issues (N)" button. */
+export async function syncIssueCount(page: Page): Promise<number> {
+  const name = (await page.getByRole('button', { name: /^Sync issues/ }).getAttribute('aria-label')) ?? '';
+  return Number(/\((\d+)\)/.exec(name)?.[1] ?? -1);
 }
 
 /** Rows of a query on the page's open local database (the `streamflow.localDb` support handle). */

@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { localStores, serverRows, shot, signIn, watchErrors } from './helpers.ts';
+import { localStores, serverRows, shot, signIn, signOut, syncIssueCount, syncedLive, watchErrors } from './helpers.ts';
 
 /** Shape requests of the context (the page's and its workers'), as URLs. */
 function shapeRequests(context: BrowserContext): string[] {
@@ -30,7 +30,7 @@ test('the owner reads the seeded leads from the local database; a reload shows t
   expect(shapes.some((u) => u.includes('table=leads') && u.includes('offset=-1'))).toBe(true);
 
   // Every shape has finished its first sync.
-  await expect(page.getByText('sync: live')).toBeVisible({ timeout: 60_000 });
+  await syncedLive(page);
   shapes.length = 0;
   await page.reload();
   await expect(page.getByText('80 leads')).toBeVisible();
@@ -41,7 +41,7 @@ test('the owner reads the seeded leads from the local database; a reload shows t
   // Signing out leaves nothing of the tenant's data readable in this browser.
   const stores = () => localStores(page);
   expect(await stores()).toHaveLength(1);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await expect(page.getByRole('heading', { name: 'Sign in to StreamFlow' })).toBeVisible();
   await expect.poll(stores, { timeout: 15_000 }).toEqual([]);
   expect(await page.evaluate(() => localStorage.getItem('streamflow.me'))).toBeNull();
@@ -120,7 +120,7 @@ test('both devices change one lead offline: one applies, the other resolves a co
       await signIn(p, 'owner@acme.test');
       await p.getByRole('link', { name: 'Leads', exact: true }).click();
       await seededLeadsListed(p);
-      await expect(p.getByText('sync: live')).toBeVisible({ timeout: 60_000 });
+      await syncedLive(p);
     }
     // The same lead on both devices: the last one listed (seeded, untouched by the other stories).
     const leadName = (await pa.locator('tbody tr').last().locator('th').textContent()) ?? '';
@@ -137,19 +137,21 @@ test('both devices change one lead offline: one applies, the other resolves a co
     await expect(pb.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
 
     // The change that reached the server second is a conflict on its device, shown field by field.
-    const issues = async (p: Page) => Number(/\((\d+)\)/.exec((await p.getByRole('button', { name: /^Sync issues/ }).textContent()) ?? '')?.[1] ?? -1);
+    const issues = syncIssueCount;
     await expect.poll(async () => (await issues(pa)) + (await issues(pb)), { timeout: 30_000 }).toBe(1);
     const [loser, mine, theirs] = (await issues(pa)) === 1 ? [pa, va, vb] : [pb, vb, va];
     const winner = loser === pa ? pb : pa;
     await expect(rowOn(loser).getByText('conflict')).toBeVisible();
     await loser.getByRole('button', { name: 'Sync issues (1)' }).click();
     const card = loser.getByRole('listitem', { name: 'Conflict on leads' });
-    const statusRow = card.getByRole('row', { name: /^status/ });
+    const statusRow = card.getByRole('row', { name: /^Status/ });
     await expect(statusRow.getByRole('cell').nth(0)).toHaveText(mine);
     await expect(statusRow.getByRole('cell').nth(1)).toHaveText(theirs);
     await expect(statusRow.getByRole('cell').nth(2)).toHaveText(original);
     await shot(loser, 'sync-issues');
     await card.getByRole('button', { name: 'Resolve and resubmit' }).click(); // keep mine
+    await expect(loser.getByText('Nothing to resolve')).toBeVisible({ timeout: 30_000 });
+    await loser.keyboard.press('Escape'); // the drawer closes with Esc
     await expect(loser.getByRole('button', { name: 'Sync issues (0)' })).toBeVisible({ timeout: 30_000 });
     await expect(loser.getByTestId('pending-count')).toHaveText('0 pending', { timeout: 30_000 });
 
@@ -168,7 +170,7 @@ test('a field worker sees only their work orders, no leads, and clocks in, start
   const tenantBase = page.url().replace(/\/dashboard$/, '');
   await expect(page.getByRole('navigation').getByRole('link', { name: 'Leads', exact: true })).toHaveCount(0);
   await page.getByRole('navigation').getByRole('link', { name: 'Work orders', exact: true }).click();
-  await expect(page.getByText('sync: live')).toBeVisible({ timeout: 60_000 });
+  await syncedLive(page);
 
   // Exactly their own open work orders; the whole-tenant shape is refused to them.
   const mine = (await (await page.request.get('/v1/shape?table=my_work_orders&offset=-1')).json()) as { value?: { id: string } }[];

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { localRows, localStores, openPage, serverRows, shot, signIn, syncedLive, watchErrors } from './helpers.ts';
+import { localRows, localStores, openPage, serverRows, shot, signIn, signOut, syncedLive, watchErrors } from './helpers.ts';
 
 /*
  * Stories beside the offline basics (local-first.spec.ts): the CRM pages, the
@@ -170,7 +170,7 @@ test('switching tenant and signing out leave no readable data of the previous te
   expect(await localRows(page, 'SELECT id FROM companies WHERE org_id = $1', [first.tenantId])).toEqual([]);
 
   // Sign out: nothing left; the next person at this browser signs in to an empty store of their own.
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await expect(page.getByRole('heading', { name: 'Sign in to StreamFlow' })).toBeVisible();
   await expect.poll(() => localStores(page), { timeout: 15_000 }).toEqual([]);
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('streamflow.me')))).toEqual([]);
@@ -192,10 +192,11 @@ test('a write rejected because the role lost its permission shows its reason in 
   const togglePermission = async (on: boolean) => {
     await openPage(owner, 'Team');
     await owner.getByRole('button', { name: 'Dispatcher' }).click();
-    const box = owner.getByRole('checkbox', { name: 'Dispatcher: leads.update' });
-    if ((await box.isChecked()) !== on) await box.click();
+    const box = owner.getByRole('checkbox', { name: 'Dispatcher: Edit leads' });
+    // As a keyboard user would: the checkbox's own input sits under its drawn box.
+    if ((await box.isChecked()) !== on) await box.press('Space');
     await expect(box).toBeChecked({ checked: on });
-    await expect(owner.getByRole('status')).toContainText(`leads.update ${on ? 'allowed' : 'removed'}`);
+    await expect(owner.getByRole('status')).toContainText(`Dispatcher ${on ? 'can now' : 'can no longer'} edit leads`);
     await shot(owner, 'team');
   };
   try {
@@ -228,6 +229,8 @@ test('a write rejected because the role lost its permission shows its reason in 
     await expect(card).toContainText(/permission|not allowed|FORBIDDEN/i);
     await shot(manager, 'sync-issues-rejected');
     await card.getByRole('button', { name: /Discard/ }).click();
+    await expect(manager.getByText('Nothing to resolve')).toBeVisible({ timeout: 15_000 });
+    await manager.keyboard.press('Escape'); // the drawer closes with Esc
     await expect(manager.getByRole('button', { name: 'Sync issues (0)' })).toBeVisible({ timeout: 15_000 });
     // The local change is gone: the lead shows the server's value again, and the server never changed.
     await expect(status).toHaveValue(before);

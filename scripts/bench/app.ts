@@ -6,7 +6,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { leadCountQuery, leadWindowQuery, NO_FILTERS } from '../../app/src/client/lead-queries.ts';
+import { leadCountQuery, leadWindowQuery, NO_FILTERS } from '../../app/src/leads/lead-queries.ts';
 
 /*
  * `npm run bench -- app` (docs/performance.md, "App"): the built app served by
