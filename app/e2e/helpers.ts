@@ -88,7 +88,15 @@ export async function shot(page: Page, name: string) {
   if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: false });
 }
 
-/** Clicks a link of the current space's nav. */
+/** Clicks a link of the current space's nav: the sidebar on a laptop, the tab bar or its "More" sheet on a phone. */
 export async function openPage(page: Page, title: string) {
-  await page.getByRole('navigation').getByRole('link', { name: title, exact: true }).click();
+  const nav = page.getByRole('navigation');
+  await nav.first().waitFor();
+  const link = nav.getByRole('link', { name: title, exact: true });
+  if ((await link.count()) > 0) {
+    await link.first().click();
+    return;
+  }
+  await nav.getByRole('button', { name: 'More', exact: true }).click();
+  await page.getByRole('dialog', { name: 'More' }).getByRole('link', { name: title, exact: true }).click();
 }

@@ -1,5 +1,5 @@
 import { expect, request, test, type Page } from '@playwright/test';
-import { localStores, serverRows, signIn, syncedLive, watchErrors } from './helpers.ts';
+import { localStores, openPage, serverRows, signIn, syncedLive, watchErrors } from './helpers.ts';
 
 /*
  * Reloads, second tabs and closing tabs at random moments (issue #20, item 13).
@@ -188,7 +188,7 @@ test('a session ended on the server (a lost phone revoked) signs the device out 
   const errors = watchErrors(page);
   try {
     await signIn(page, 'worker@acme.test');
-    await page.getByRole('navigation').getByRole('link', { name: 'Work orders', exact: true }).click();
+    await openPage(page, 'Work orders');
     await syncedLive(page);
     expect(await localStores(page)).toHaveLength(1);
 
